@@ -1,0 +1,93 @@
+package dev.tfjava.course.plot;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.FontMetrics;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Lays out images in a grid, each with a caption under it and an optional red frame (used to mark
+ * misclassified digits), under an optional title. Tiles may differ in size; each cell is as large as
+ * the largest tile.
+ */
+public final class ImageGrid {
+  private static final int PAD = 12;
+  private static final Font CAPTION = new Font(Font.SANS_SERIF, Font.PLAIN, 16);
+  private static final Font TITLE = new Font(Font.SANS_SERIF, Font.BOLD, 20);
+
+  private record Tile(BufferedImage image, String caption, boolean marked) {}
+
+  private final int columns;
+  private final String title;
+  private final List<Tile> tiles = new ArrayList<>();
+
+  public ImageGrid(int columns, String title) {
+    this.columns = columns;
+    this.title = title;
+  }
+
+  /** Adds a tile; {@code marked} draws a red frame around it. */
+  public ImageGrid add(BufferedImage image, String caption, boolean marked) {
+    tiles.add(new Tile(image, caption, marked));
+    return this;
+  }
+
+  public ImageGrid add(BufferedImage image, String caption) {
+    return add(image, caption, false);
+  }
+
+  /** Draws the grid on a white background. */
+  public BufferedImage render() {
+    if (tiles.isEmpty()) {
+      throw new IllegalStateException("an image grid needs at least one tile");
+    }
+    int cellWidth = tiles.stream().mapToInt(t -> t.image.getWidth()).max().orElseThrow();
+    int cellHeight = tiles.stream().mapToInt(t -> t.image.getHeight()).max().orElseThrow();
+    int captionHeight = 24;
+    int titleHeight = title == null ? 0 : 36;
+    int cols = Math.min(columns, tiles.size());
+    int rows = (tiles.size() + columns - 1) / columns;
+    int width = cols * (cellWidth + PAD) + PAD;
+    int height = titleHeight + rows * (cellHeight + captionHeight + PAD) + PAD;
+
+    BufferedImage canvas = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = canvas.createGraphics();
+    try {
+      g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+      g.setColor(Color.WHITE);
+      g.fillRect(0, 0, width, height);
+      g.setColor(Color.BLACK);
+      if (title != null) {
+        g.setFont(TITLE);
+        FontMetrics fm = g.getFontMetrics();
+        g.drawString(title, (width - fm.stringWidth(title)) / 2, 26);
+      }
+      g.setFont(CAPTION);
+      FontMetrics fm = g.getFontMetrics();
+      for (int i = 0; i < tiles.size(); i++) {
+        Tile tile = tiles.get(i);
+        int x = PAD + (i % columns) * (cellWidth + PAD);
+        int y = titleHeight + PAD + (i / columns) * (cellHeight + captionHeight + PAD);
+        int ix = x + (cellWidth - tile.image.getWidth()) / 2;
+        int iy = y + (cellHeight - tile.image.getHeight()) / 2;
+        g.drawImage(tile.image, ix, iy, null);
+        if (tile.marked) {
+          g.setColor(Color.RED);
+          g.setStroke(new BasicStroke(4));
+          g.drawRect(ix - 2, iy - 2, tile.image.getWidth() + 3, tile.image.getHeight() + 3);
+        }
+        g.setColor(tile.marked ? Color.RED : Color.BLACK);
+        g.drawString(tile.caption, x + (cellWidth - fm.stringWidth(tile.caption)) / 2,
+            y + cellHeight + captionHeight - 4);
+      }
+    } finally {
+      g.dispose();
+    }
+    return canvas;
+  }
+}

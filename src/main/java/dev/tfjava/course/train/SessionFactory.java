@@ -1,0 +1,88 @@
+package dev.tfjava.course.train;
+
+import dev.tfjava.course.CourseException;
+import org.tensorflow.Graph;
+import org.tensorflow.Session;
+import org.tensorflow.op.Ops;
+import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.proto.GPUOptions;
+
+/**
+ * Opens sessions on the device and thread settings a run asked for.
+ *
+ * <p>{@code AUTO} resolves to the GPU when TensorFlow sees one, else the CPU; {@code GPU} when none
+ * is visible is a {@link CourseException} with exit code 3. Soft placement is always on, so an op
+ * without a GPU kernel falls back to the CPU instead of failing; on {@code CPU} the GPUs are hidden
+ * from the session so that a GPU machine can still be asked to train on its CPU.
+ */
+public final class SessionFactory {
+  private final Device device;
+  private final ThreadSettings threads;
+  private final boolean logPlacement;
+
+  /**
+   * @param requested the device from {@code --device}
+   * @param threads intra/inter-op thread counts (0 = TensorFlow's default)
+   * @param logPlacement print TensorFlow's device placement log (verbose; for checking GPU use)
+   */
+  public SessionFactory(Device requested, ThreadSettings threads, boolean logPlacement) {
+    this.device = resolve(requested);
+    this.threads = threads;
+    this.logPlacement = logPlacement;
+  }
+
+  private static Device resolve(Device requested) {
+    return switch (requested) {
+      case CPU -> Device.CPU;
+      case AUTO -> GpuProbe.gpuVisible() ? Device.GPU : Device.CPU;
+      case GPU -> {
+        if (!GpuProbe.gpuVisible()) {
+          throw new CourseException(CourseException.DEVICE_UNAVAILABLE,
+              "--device gpu: TensorFlow sees no GPU. Build with `mvn -Pgpu` (CUDA 12.5 / cuDNN 9.3 on"
+                  + " the host) or run with --device cpu or --device auto.");
+        }
+        yield Device.GPU;
+      }
+    };
+  }
+
+  /** The device sessions run on: {@code CPU} or {@code GPU}, never {@code AUTO}. */
+  public Device device() {
+    return device;
+  }
+
+  public ThreadSettings threads() {
+    return threads;
+  }
+
+  /** The session configuration: soft placement, thread pools, GPU memory growth or hidden GPUs. */
+  public ConfigProto config() {
+    ConfigProto.Builder config = ConfigProto.newBuilder()
+        .setAllowSoftPlacement(true)
+        .setLogDevicePlacement(logPlacement)
+        .setIntraOpParallelismThreads(threads.intraOp())
+        .setInterOpParallelismThreads(threads.interOp());
+    if (device == Device.GPU) {
+      // Grow GPU memory on demand instead of reserving the whole card for one small model.
+      config.setGpuOptions(GPUOptions.newBuilder().setAllowGrowth(true));
+    } else {
+      config.putDeviceCount("GPU", 0);
+    }
+    return config.build();
+  }
+
+  /** Opens a session over {@code graph}; the caller closes it. */
+  public Session open(Graph graph) {
+    return new Session(graph, config());
+  }
+
+  /** The op builder for {@code graph}; TensorFlow's placer puts ops on the GPU when one is used. */
+  public Ops ops(Graph graph) {
+    return Ops.create(graph);
+  }
+
+  /** Whether {@code TF_ENABLE_ONEDNN_OPTS} is on (it must be set before TensorFlow loads). */
+  public static boolean oneDnnEnabled() {
+    return "1".equals(System.getenv("TF_ENABLE_ONEDNN_OPTS"));
+  }
+}

@@ -1,0 +1,24 @@
+package dev.tfjava.course.train;
+
+/**
+ * TensorFlow's two CPU thread pools: intra-op (threads inside one kernel, e.g. a matmul) and
+ * inter-op (independent kernels run side by side). 0 lets TensorFlow pick one per core.
+ */
+public record ThreadSettings(int intraOp, int interOp) {
+
+  /** TensorFlow's own choice. */
+  public static final ThreadSettings TENSORFLOW_DEFAULT = new ThreadSettings(0, 0);
+
+  public ThreadSettings {
+    if (intraOp < 0 || interOp < 0) {
+      throw new IllegalArgumentException("thread counts must be >= 0");
+    }
+  }
+
+  /** The defaults of a lesson, overridden by whatever the user gave ({@code null} = not given). */
+  public ThreadSettings override(Integer intraOpOption, Integer interOpOption) {
+    return new ThreadSettings(
+        intraOpOption != null ? intraOpOption : intraOp,
+        interOpOption != null ? interOpOption : interOp);
+  }
+}
