@@ -44,11 +44,16 @@ public final class LessonsLauncher implements Callable<Integer> {
   /** {@code lessons list}: one line per lesson. */
   @Command(name = "list", description = "List the lessons.")
   static final class ListLessons implements Runnable {
+    @Spec
+    CommandSpec spec;
+
     @Override
     public void run() {
+      var out = spec.commandLine().getOut();
       for (Lesson lesson : LessonCatalog.lessons()) {
-        System.out.printf("%-14s %s%n", lesson.name(), lesson.summary());
+        out.printf("%-14s %s%n", lesson.name(), lesson.summary());
       }
+      out.flush();
     }
   }
 

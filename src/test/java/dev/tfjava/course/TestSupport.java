@@ -1,0 +1,55 @@
+package dev.tfjava.course;
+
+import dev.tfjava.course.train.Device;
+import dev.tfjava.course.train.SessionFactory;
+import dev.tfjava.course.train.ThreadSettings;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Shared helpers for tests: a CPU session factory and running a main class in a fresh JVM. */
+public final class TestSupport {
+  private TestSupport() {}
+
+  /** Sessions on the CPU with TensorFlow's default threads. */
+  public static SessionFactory cpuSessions() {
+    return new SessionFactory(Device.CPU, ThreadSettings.TENSORFLOW_DEFAULT, false);
+  }
+
+  /** What a finished process printed and returned. */
+  public record ProcessResult(int exitCode, String stdout, String stderr) {}
+
+  /** Runs {@code mainClass} with the test class path in a new JVM and waits for it. */
+  public static ProcessResult runJava(Class<?> mainClass, String... args)
+      throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Djava.awt.headless=true",
+        "-cp", System.getProperty("java.class.path"),
+        mainClass.getName()));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().put("TF_CPP_MIN_LOG_LEVEL", "2");
+    Process process = builder.start();
+    // Read both streams fully before waiting, so a chatty process never blocks on a full pipe.
+    var stderr = new java.util.concurrent.CompletableFuture<String>();
+    Thread drain = new Thread(() -> {
+      try {
+        stderr.complete(new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+      } catch (IOException e) {
+        stderr.completeExceptionally(e);
+      }
+    });
+    drain.start();
+    String stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!process.waitFor(5, TimeUnit.MINUTES)) {
+      process.destroyForcibly();
+      throw new IllegalStateException(mainClass + " did not finish in 5 minutes");
+    }
+    drain.join();
+    return new ProcessResult(process.exitValue(), stdout, stderr.join());
+  }
+}
