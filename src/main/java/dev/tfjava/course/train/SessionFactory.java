@@ -81,8 +81,12 @@ public final class SessionFactory {
     return Ops.create(graph);
   }
 
-  /** Whether {@code TF_ENABLE_ONEDNN_OPTS} is on (it must be set before TensorFlow loads). */
+  /**
+   * Whether TensorFlow's oneDNN kernels are on: the default of TensorFlow 2.18 on x86 Linux unless
+   * {@code TF_ENABLE_ONEDNN_OPTS=0} (it must be set before TensorFlow loads, hence an environment
+   * variable and not an option).
+   */
   public static boolean oneDnnEnabled() {
-    return "1".equals(System.getenv("TF_ENABLE_ONEDNN_OPTS"));
+    return !"0".equals(System.getenv("TF_ENABLE_ONEDNN_OPTS"));
   }
 }

@@ -1,0 +1,33 @@
+package dev.tfjava.course.tensorboard;
+
+import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Optional;
+import picocli.CommandLine.Option;
+
+/** The TensorBoard options of the lessons that train (a picocli mixin). */
+public final class TensorBoardOptions {
+  private static final DateTimeFormatter RUN_STAMP = DateTimeFormatter.ofPattern("yyyyMMddHHmmss");
+
+  @Option(names = "--logdir", paramLabel = "DIR",
+      description = "TensorBoard event files (default: tf_logs/run-<UTC yyyyMMddHHmmss>/<lesson>).")
+  Path logdir;
+
+  @Option(names = "--no-tensorboard", description = "Write no TensorBoard event files.")
+  boolean disabled;
+
+  /** Where this run's events go, or empty when TensorBoard logging is off. */
+  public Optional<Path> logdir(String lesson) {
+    if (disabled) {
+      return Optional.empty();
+    }
+    if (logdir != null) {
+      return Optional.of(logdir);
+    }
+    // Géron's convention: one folder per run, named by its UTC start time.
+    String stamp = ZonedDateTime.now(ZoneOffset.UTC).format(RUN_STAMP);
+    return Optional.of(Path.of("tf_logs", "run-" + stamp, lesson));
+  }
+}
