@@ -181,7 +181,7 @@ public final class ConvolutionFilters extends Lesson {
       shapes.put(entry.getKey(), shape);
       out.printf("  %-24s -> %s%n", entry.getKey(), shape);
       // Show the vertical filter's response (channel 0); pooling has one channel anyway.
-      grid.add(GrayscaleImage.render(channel(maps, 0), 2), entry.getKey() + "  " + shape);
+      grid.add(GrayscaleImage.render(channel(maps, 0), 3), entry.getKey() + "  " + shape);
     }
     Png.write(grid.render(), context.output("padding_stride_pooling.png"));
 

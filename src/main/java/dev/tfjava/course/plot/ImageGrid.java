@@ -46,13 +46,22 @@ public final class ImageGrid {
     if (tiles.isEmpty()) {
       throw new IllegalStateException("an image grid needs at least one tile");
     }
-    int cellWidth = tiles.stream().mapToInt(t -> t.image.getWidth()).max().orElseThrow();
+    // Measure text first, so that captions and the title never spill over the edges.
+    BufferedImage scratch = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
+    Graphics2D measure = scratch.createGraphics();
+    FontMetrics captionMetrics = measure.getFontMetrics(CAPTION);
+    FontMetrics titleMetrics = measure.getFontMetrics(TITLE);
+    measure.dispose();
+    int cellWidth = tiles.stream()
+        .mapToInt(t -> Math.max(t.image.getWidth(), captionMetrics.stringWidth(t.caption)))
+        .max().orElseThrow();
     int cellHeight = tiles.stream().mapToInt(t -> t.image.getHeight()).max().orElseThrow();
     int captionHeight = 24;
     int titleHeight = title == null ? 0 : 36;
     int cols = Math.min(columns, tiles.size());
     int rows = (tiles.size() + columns - 1) / columns;
-    int width = cols * (cellWidth + PAD) + PAD;
+    int width = Math.max(cols * (cellWidth + PAD) + PAD,
+        title == null ? 0 : titleMetrics.stringWidth(title) + 2 * PAD);
     int height = titleHeight + rows * (cellHeight + captionHeight + PAD) + PAD;
 
     BufferedImage canvas = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
@@ -71,7 +80,7 @@ public final class ImageGrid {
       FontMetrics fm = g.getFontMetrics();
       for (int i = 0; i < tiles.size(); i++) {
         Tile tile = tiles.get(i);
-        int x = PAD + (i % columns) * (cellWidth + PAD);
+        int x = (width - cols * (cellWidth + PAD) + PAD) / 2 + (i % columns) * (cellWidth + PAD);
         int y = titleHeight + PAD + (i / columns) * (cellHeight + captionHeight + PAD);
         int ix = x + (cellWidth - tile.image.getWidth()) / 2;
         int iy = y + (cellHeight - tile.image.getHeight()) / 2;
