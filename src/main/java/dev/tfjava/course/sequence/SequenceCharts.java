@@ -28,6 +28,7 @@ public final class SequenceCharts {
     double[] after = java.util.Arrays.copyOfRange(tInstance, 1, n + 1);
     XYChart chart = Charts.chart("Testing the model (" + model + ")", "Time", "", 576, 432);
     chart.getStyler().setMarkerSize(10);
+    chart.getStyler().setXAxisDecimalPattern("0.0");
     Charts.scatter(chart, "instance", before, toDouble(instance), RED, SeriesMarkers.CIRCLE);
     Charts.scatter(chart, "target", after, toDouble(target), BLUE, new StarMarker());
     Charts.scatter(chart, "prediction", after, toDouble(prediction), YELLOW, SeriesMarkers.CIRCLE);
@@ -44,6 +45,7 @@ public final class SequenceCharts {
     XYChart chart = Charts.chart(title("Generated sequence (" + model + ")", divergence), "Time",
         "Value", 576, 288);
     chart.getStyler().setLegendVisible(false);
+    integerXAxis(chart);
     double[] y = clipped(sequence, divergence.limit());
     Charts.line(chart, "generated", index(sequence.length, 0), y, BLUE, 1.5f);
     Charts.line(chart, "seed", index(seedLength, 0), java.util.Arrays.copyOf(y, seedLength), BLUE,
@@ -57,6 +59,8 @@ public final class SequenceCharts {
     XYChart chart = Charts.chart("Training MSE (" + model + ")", "Iteration", "batch MSE", 576,
         288);
     chart.getStyler().setYAxisLogarithmic(true);
+    chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
+    integerXAxis(chart);
     float[] loss = log.batchLoss();
     Charts.line(chart, "batch MSE (before the step)", index(loss.length, 0), toDouble(loss),
         new Color(0x7f7f7f), 1f);
@@ -76,6 +80,7 @@ public final class SequenceCharts {
       Divergence worst) {
     XYChart chart = Charts.chart(title("Generated sequences from " + seedLength + " zeros", worst),
         "Time step", "Value", 720, 360);
+    integerXAxis(chart);
     int length = sequences.values().iterator().next().length;
     double[] truth = new double[length];
     for (int i = 0; i < length; i++) {
@@ -95,6 +100,11 @@ public final class SequenceCharts {
     return divergence.diverged()
         ? String.format("%s - diverges: y clipped to +/-%.0f", title, divergence.limit())
         : title;
+  }
+
+  private static void integerXAxis(XYChart chart) {
+    chart.getStyler().setXAxisDecimalPattern("0");
+    chart.getStyler().setXAxisTickMarkSpacingHint(120);
   }
 
   private static void clipAxis(XYChart chart, Divergence divergence) {

@@ -8,7 +8,8 @@ import java.util.List;
  * The three cells' textbook equations in plain Java (double precision), for checking the TF graphs:
  * each step is one product of [x_t, h_{t−1}] with the whole stacked kernel [W_x; W_h], as TF1
  * writes it, whereas the graph splits that product in two. Weights are given as the flat row-major
- * values of {@code RecurrentCell.weights()}, in that order.
+ * values of {@code RecurrentCell.weights()}, in that order (in double, so that finite differences
+ * can perturb them finely).
  */
 public final class ReferenceCells {
   private ReferenceCells() {}
@@ -22,7 +23,7 @@ public final class ReferenceCells {
   }
 
   /** The reference of {@code kind} for the given weights. */
-  public static Cell of(CellKind kind, List<float[]> weights, int inputSize, int units,
+  public static Cell of(CellKind kind, List<double[]> weights, int inputSize, int units,
       Activation activation) {
     return switch (kind) {
       case BASIC_RNN -> new BasicRnn(weights, inputSize, units, activation);
@@ -60,7 +61,7 @@ public final class ReferenceCells {
   }
 
   /** A stacked kernel [W_x; W_h] of width {@code width} and its bias. */
-  record Affine(float[] inputKernel, float[] recurrentKernel, float[] bias, int inputSize,
+  record Affine(double[] inputKernel, double[] recurrentKernel, double[] bias, int inputSize,
       int units, int width) {
 
     /** [x_b, h_b]·[W_x; W_h] + bias for every row b: [batch·width]. */
@@ -85,7 +86,7 @@ public final class ReferenceCells {
 
   /** h_t = φ(W[x_t, h_{t−1}] + b). */
   private record BasicRnn(Affine affine, Activation activation) implements Cell {
-    BasicRnn(List<float[]> w, int inputSize, int units, Activation activation) {
+    BasicRnn(List<double[]> w, int inputSize, int units, Activation activation) {
       this(new Affine(w.get(0), w.get(1), w.get(2), inputSize, units, units), activation);
     }
 
@@ -106,7 +107,7 @@ public final class ReferenceCells {
 
   /** i, j, f, o = W[x_t, h_{t−1}] + b; c_t = c·σ(f + 1) + σ(i)·φ(j); h_t = φ(c_t)·σ(o). */
   private record Lstm(Affine affine, int units, Activation activation) implements Cell {
-    Lstm(List<float[]> w, int inputSize, int units, Activation activation) {
+    Lstm(List<double[]> w, int inputSize, int units, Activation activation) {
       this(new Affine(w.get(0), w.get(1), w.get(2), inputSize, units, 4 * units), units,
           activation);
     }
@@ -141,7 +142,7 @@ public final class ReferenceCells {
   /** [r, u] = σ(W_g[x, h] + b_g); h̃ = φ(W_c[x, r ⊙ h] + b_c); h_t = u ⊙ h + (1 − u) ⊙ h̃. */
   private record Gru(Affine gates, Affine candidate, int units, Activation activation)
       implements Cell {
-    Gru(List<float[]> w, int inputSize, int units, Activation activation) {
+    Gru(List<double[]> w, int inputSize, int units, Activation activation) {
       this(new Affine(w.get(0), w.get(1), w.get(2), inputSize, units, 2 * units),
           new Affine(w.get(3), w.get(4), w.get(5), inputSize, units, units), units, activation);
     }
