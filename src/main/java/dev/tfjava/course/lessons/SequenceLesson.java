@@ -109,15 +109,16 @@ public abstract class SequenceLesson extends Lesson {
     out.println("y_pred");
     out.println(numpyColumn(outcome.prediction()));
     out.printf("Test-instance MSE: %.6f%n", outcome.testMse());
-    out.printf("Trained in %.2f s (%.3f ms per iteration); final batch MSE %s%n",
-        outcome.log().seconds(), outcome.log().msPerIteration(), outcome.log().finalMse());
+    out.printf("Trained in %.2f s (%.3f ms per iteration, the first %.0f ms); final batch MSE %s%n",
+        outcome.log().seconds(), outcome.log().msPerIteration(), outcome.log().firstIterationMs(),
+        outcome.log().finalMse());
     out.printf("Checkpoint saved to %s; SavedModel exported to %s%n", outcome.checkpoint(),
         outcome.savedModel());
     Divergence divergence = outcome.divergence();
     out.printf("Restored the checkpoint in a new session and generated %d values from %d zeros"
-            + " (%.3f ms per step)%s%n", outcome.generated().sequence().length
+            + " (%.3f ms per value after a first run of %.0f ms)%s%n", outcome.generated().sequence().length
             - outcome.generated().seedLength(), outcome.generated().seedLength(),
-        outcome.generated().msPerStep(), divergence.diverged()
+        outcome.generated().msPerStep(), outcome.generated().setupMs(), divergence.diverged()
             ? String.format("; it diverges (|value| > %.1f from index %d, max %.3g)",
                 divergence.limit(), divergence.firstBeyond(), divergence.maxAbs())
             : "");
@@ -152,7 +153,9 @@ public abstract class SequenceLesson extends Lesson {
     m.put("y_pred", outcome.prediction());
     m.put("train_seconds", outcome.log().seconds());
     m.put("ms_per_iteration", outcome.log().msPerIteration());
+    m.put("first_iteration_ms", outcome.log().firstIterationMs());
     m.put("generation_ms_per_step", outcome.generated().msPerStep());
+    m.put("generation_setup_ms", outcome.generated().setupMs());
     Divergence d = outcome.divergence();
     m.put("generated", Map.of(
         "seed_zeros", outcome.generated().seedLength(),

@@ -53,6 +53,15 @@ public final class SequenceModel {
   private final Operand<TFloat32> loss;
   private final Op train;
   private final List<Variable<TFloat32>> variables;
+  private final SingleStep singleStep;
+
+  /**
+   * One cell step on its own ({@code Generator} scope, inference graphs only): x [rows, 1] and the
+   * state parts [rows, units] in, the new state parts and the dense layer's output [rows, 1] out.
+   * {@link SequenceGenerator} pipelines the notebook's window-by-window generation through it.
+   */
+  public record SingleStep(Placeholder<TFloat32> x, List<Placeholder<TFloat32>> state,
+      List<Operand<TFloat32>> newState, Operand<TFloat32> output) {}
 
   private SequenceModel(Config config, Graph graph, Ops tf, Seeds seeds, boolean training) {
     this.config = config;
@@ -80,6 +89,22 @@ public final class SequenceModel {
     lastOutput = out.withName("last_output").math.add(
         out.linalg.matMul(rnn.lastOutput(), kernel), bias);
     variables = vars.all();
+
+    if (training) {
+      singleStep = null;
+    } else {
+      Ops gen = tf.withSubScope("Generator");
+      Placeholder<TFloat32> stepX = gen.withName("x").placeholder(TFloat32.class,
+          Placeholder.shape(Shape.of(-1, FEATURES)));
+      List<Placeholder<TFloat32>> stepState = new ArrayList<>();
+      for (int p = 0; p < cell.stateParts(); p++) {
+        stepState.add(gen.withName("state" + p).placeholder(TFloat32.class,
+            Placeholder.shape(Shape.of(-1, config.units()))));
+      }
+      RecurrentCell.Step step = cell.step(gen, stepX, new ArrayList<>(stepState));
+      singleStep = new SingleStep(stepX, stepState, step.state(), gen.withName("output").math.add(
+          gen.linalg.matMul(step.output(), kernel), bias));
+    }
 
     if (training) {
       Ops train = tf.withSubScope("Training");
@@ -147,6 +172,11 @@ public final class SequenceModel {
     return require(train);
   }
 
+  /** The single-step subgraph (inference graphs only). */
+  public SingleStep singleStep() {
+    return require(singleStep);
+  }
+
   /** The trainable variables: the cell's, then the dense layer's kernel and bias. */
   public List<Variable<TFloat32>> variables() {
     return variables;
@@ -154,7 +184,7 @@ public final class SequenceModel {
 
   private <T> T require(T trainingOp) {
     if (trainingOp == null) {
-      throw new IllegalStateException("an inference graph has no training ops");
+      throw new IllegalStateException("this graph was not built with that part");
     }
     return trainingOp;
   }

@@ -34,8 +34,11 @@ public final class SequenceTrainer {
    * @param reports the notebook's lines, every {@value #REPORT_EVERY} iterations
    * @param batchLoss every iteration's batch MSE before its update (the training curve)
    * @param seconds wall time of the whole loop, first-run set-up included
+   * @param firstIterationMs the first iteration alone: TensorFlow initialises the variables and
+   *     prepares the graph for these feeds and fetches
    */
-  public record Log(List<Report> reports, float[] batchLoss, double seconds) {
+  public record Log(List<Report> reports, float[] batchLoss, double seconds,
+      double firstIterationMs) {
     /** The last reported MSE. */
     public float finalMse() {
       return reports.get(reports.size() - 1).mse();
@@ -64,6 +67,7 @@ public final class SequenceTrainer {
     List<Report> reports = new ArrayList<>();
     Shape shape = Shape.of(batchSize, steps, SequenceModel.FEATURES);
     long start = System.nanoTime();
+    long firstDone = start;
     try (TFloat32 x = TFloat32.tensorOf(shape);
         TFloat32 y = TFloat32.tensorOf(shape);
         Progress progress = showProgress
@@ -89,12 +93,16 @@ public final class SequenceTrainer {
             progress.message("MSE " + mse);
           }
         }
+        if (iteration == 0) {
+          firstDone = System.nanoTime();
+        }
         if (progress != null) {
           progress.step(1);
         }
       }
     }
-    return new Log(reports, batchLoss, (System.nanoTime() - start) / 1e9);
+    return new Log(reports, batchLoss, (System.nanoTime() - start) / 1e9,
+        (firstDone - start) / 1e6);
   }
 
   /** The loss on a fed batch without training (the notebook's {@code loss.eval}). */
