@@ -104,7 +104,7 @@ public final class SequenceCharts {
 
   private static void integerXAxis(XYChart chart) {
     chart.getStyler().setXAxisDecimalPattern("0");
-    chart.getStyler().setXAxisTickMarkSpacingHint(120);
+    chart.getStyler().setXAxisMaxLabelCount(12);
   }
 
   private static void clipAxis(XYChart chart, Divergence divergence) {
