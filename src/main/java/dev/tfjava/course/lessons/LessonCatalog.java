@@ -8,6 +8,7 @@ public final class LessonCatalog {
 
   /** Fresh instances of every lesson, in order. */
   public static List<Lesson> lessons() {
-    return List.of(new Backpropagation(), new ConvolutionFilters());
+    return List.of(new Backpropagation(), new ConvolutionFilters(), new BasicRnnLesson(),
+        new LstmLesson(), new GruLesson(), new SequenceComparison());
   }
 }

@@ -1,0 +1,70 @@
+package dev.tfjava.course.lessons;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tfjava.course.cli.CommandLines;
+import dev.tfjava.course.cli.LessonsLauncher;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The sequence lessons from the command line: outputs of a quick run, and option errors. */
+class SequenceLessonTest {
+  @TempDir
+  Path temp;
+
+  @Test
+  void quickRunOfTheComparisonWritesEveryFigureMetricsAndModel() throws Exception {
+    Path out = temp.resolve("out");
+    int exit = LessonsLauncher.commandLine().execute("sequences", "--quick", "--out",
+        out.toString(), "--models", temp.resolve("models").toString(), "--checkpoints",
+        temp.resolve("checkpoints").toString(), "--device", "cpu");
+    assertEquals(0, exit);
+    for (String model : new String[] {"basic_rnn", "lstm", "gru"}) {
+      for (String figure : new String[] {"testing_the_model", "generated", "training_mse"}) {
+        assertTrue(Files.size(out.resolve(model + "_" + figure + ".png")) > 10_000, model + figure);
+      }
+      assertTrue(Files.isRegularFile(temp.resolve("models").resolve(model).resolve("1")
+          .resolve("saved_model.pb")));
+    }
+    assertTrue(Files.size(out.resolve("sequences_comparison.png")) > 10_000);
+    assertTrue(Files.readString(out.resolve("sequences_comparison.md")).contains("| GRU |"));
+
+    JsonNode metrics = dev.tfjava.course.train.Metrics.json()
+        .readTree(out.resolve("metrics.json").toFile());
+    assertEquals(3, metrics.get("models").size());
+    JsonNode gru = metrics.get("models").get(2);
+    assertEquals("gru", gru.get("model").asText());
+    assertTrue(gru.has("notebook_bug_fixed"));
+    assertEquals(SequenceLesson.QUICK_ITERATIONS, gru.get("mse_every_100").get(1).get("iteration")
+        .asInt() + 1);
+    assertEquals(20 + SequenceLesson.QUICK_GENERATE, gru.get("generated").get("values").size());
+    for (String key : new String[] {"test_instance_mse", "train_seconds", "ms_per_iteration",
+        "generation_ms_per_step", "y_pred"}) {
+      assertTrue(gru.has(key), key);
+    }
+  }
+
+  @Test
+  void badOptionValuesAreOneLineErrors() {
+    StringWriter err = new StringWriter();
+    CommandLine rnn = CommandLines.create(new BasicRnnLesson());
+    rnn.setErr(new PrintWriter(err));
+    assertEquals(2, rnn.execute("--iterations", "0", "--out", temp.resolve("x").toString()));
+    assertTrue(err.toString().contains("--iterations"), err.toString());
+    assertEquals(1, err.toString().strip().lines().count(), err.toString());
+    assertEquals(2, CommandLines.create(new LstmLesson()).execute("--learning-rate", "fast"));
+  }
+
+  @Test
+  void numpyStyleColumn() {
+    assertEquals("array([[[       1.5],\n        [      -2.0]]], dtype=float32)",
+        SequenceLesson.numpyColumn(new float[] {1.5f, -2f}));
+  }
+}
