@@ -8,6 +8,6 @@ public final class LessonCatalog {
 
   /** Fresh instances of every lesson, in order. */
   public static List<Lesson> lessons() {
-    return List.of(new Backpropagation(), new ConvolutionFilters());
+    return List.of(new Backpropagation(), new ConvolutionFilters(), new MnistCnn());
   }
 }
