@@ -171,6 +171,9 @@ public final class IdxFile {
     try {
       return in.readInt();
     } catch (EOFException e) {
+      if (e.getMessage() != null) {
+        throw e; // the gzip layer's "Unexpected end of ZLIB input stream": a cut-off .gz
+      }
       throw bad(name, "is truncated: it ends inside its header");
     }
   }
