@@ -40,6 +40,7 @@ import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
+import org.tensorflow.Signature;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
@@ -292,7 +293,7 @@ public final class MnistCnn extends Lesson {
     List<EpochStats> history = new ArrayList<>();
     for (int epoch = 0; epoch < nEpochs; epoch++) {
       long start = System.nanoTime();
-      double loss = trainEpoch(sess, model, train, shuffle,
+      double loss = trainEpoch(sess, model, train, batchSize, keepProb, shuffle,
           String.format("Epoch %d/%d", epoch + 1, nEpochs));
       double trainSeconds = (System.nanoTime() - start) / 1e9;
 
@@ -319,9 +320,11 @@ public final class MnistCnn extends Lesson {
    * notebook's {@code mnist.train.num_examples // batch_size}. The batch arrays are reused; each
    * step's tensors and result are closed at once, so native memory stays flat.
    *
+   * @param keepProb fed to keep_prob (ignored by a graph built without dropout)
    * @return the mean training loss of the epoch
    */
-  private double trainEpoch(Session sess, Model model, ImageSet train, Random shuffle, String task) {
+  public static double trainEpoch(Session sess, Model model, ImageSet train, int batchSize,
+      float keepProb, Random shuffle, String task) {
     int steps = train.count() / batchSize;
     if (steps == 0) {
       throw CourseException.badInput("--batch-size " + batchSize + " is larger than the "
@@ -331,7 +334,7 @@ public final class MnistCnn extends Lesson {
     float[] xBatch = new float[batchSize * N_INPUTS];
     float[] yBatch = new float[batchSize * N_OUTPUTS];
     double lossSum = 0;
-    try (TFloat32 keep = TFloat32.scalarOf(noDropout ? 1f : keepProb);
+    try (TFloat32 keep = TFloat32.scalarOf(keepProb);
         Progress progress = Progress.start(task, (long) steps * batchSize, "img")) {
       for (int step = 0; step < steps; step++) {
         train.copyBatch(order, step * batchSize, xBatch, yBatch);
@@ -352,7 +355,7 @@ public final class MnistCnn extends Lesson {
   }
 
   /** {@code accuracy.eval(feed_dict={X: images, y: labels})}, in batches. */
-  static double accuracy(BatchedEvaluator evaluator, Model model, ImageSet set) {
+  public static double accuracy(BatchedEvaluator evaluator, Model model, ImageSet set) {
     return evaluator.mean(model.accuracy(), new Feed(model.X(), set.pixels(), N_INPUTS),
         new Feed(model.y(), set.oneHot(), N_OUTPUTS));
   }
@@ -361,6 +364,12 @@ public final class MnistCnn extends Lesson {
   public static float[] probabilities(Session sess, Model model, ImageSet set, int batchSize) {
     return new BatchedEvaluator(sess, batchSize).outputs(model.yProb(), N_OUTPUTS,
         new Feed(model.X(), set.pixels(), N_INPUTS));
+  }
+
+  /** The serving signature: X [-1, 784] → Y_prob [-1, 10] and classes [-1] (int64). */
+  public static Signature signature(Model model) {
+    return SavedModels.predictSignature(Map.of("X", model.X()),
+        Map.of("Y_prob", model.yProb(), "classes", model.classes()));
   }
 
   /** After training: variable names, conv1's values, checkpoint, SavedModel, figures. */
@@ -386,9 +395,7 @@ public final class MnistCnn extends Lesson {
 
     Path checkpoint = Checkpoints.save(sess, context.checkpoint(MODEL));
     out.println("Saved checkpoint to " + checkpoint);
-    Path export = SavedModels.export(sess, SavedModels.predictSignature(
-        Map.of("X", model.X()), Map.of("Y_prob", model.yProb(), "classes", model.classes())),
-        context.models(), MODEL);
+    Path export = SavedModels.export(sess, signature(model), context.models(), MODEL);
     out.println("Exported SavedModel to " + export + " (serving_default: X [-1, 784] -> Y_prob [-1, 10], classes)");
 
     BatchedEvaluator evaluator = new BatchedEvaluator(sess, evalBatchSize);
