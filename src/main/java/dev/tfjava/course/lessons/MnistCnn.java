@@ -21,7 +21,7 @@ import dev.tfjava.course.plot.Png;
 import dev.tfjava.course.train.AdamUpdate;
 import dev.tfjava.course.train.BatchedEvaluator;
 import dev.tfjava.course.train.BatchedEvaluator.Feed;
-import dev.tfjava.course.train.ProcessMemory;
+import dev.tfjava.course.train.ProcessStats;
 import dev.tfjava.course.train.Progress;
 import dev.tfjava.course.train.Seeds;
 import dev.tfjava.course.train.Tensors;
@@ -282,6 +282,8 @@ public final class MnistCnn extends Lesson {
       @JsonProperty("loss") double loss,
       @JsonProperty("train_seconds") double trainSeconds,
       @JsonProperty("images_per_second") double imagesPerSecond,
+      @JsonProperty("train_cpu_seconds") double trainCpuSeconds,
+      @JsonProperty("train_minor_page_faults") long trainMinorFaults,
       @JsonProperty("eval_seconds") double evalSeconds,
       @JsonProperty("rss_mib") double rssMiB) {}
 
@@ -293,9 +295,13 @@ public final class MnistCnn extends Lesson {
     List<EpochStats> history = new ArrayList<>();
     for (int epoch = 0; epoch < nEpochs; epoch++) {
       long start = System.nanoTime();
+      double cpuStart = ProcessStats.cpuSeconds();
+      long faultsStart = ProcessStats.minorFaults();
       double loss = trainEpoch(sess, model, train, batchSize, keepProb, shuffle,
           String.format("Epoch %d/%d", epoch + 1, nEpochs));
       double trainSeconds = (System.nanoTime() - start) / 1e9;
+      double trainCpu = ProcessStats.cpuSeconds() - cpuStart;
+      long trainFaults = ProcessStats.minorFaults() - faultsStart;
 
       long evalStart = System.nanoTime();
       double accTrain = accuracy(evaluator, model, train);
@@ -306,9 +312,10 @@ public final class MnistCnn extends Lesson {
           + " , Test accuracy: " + (float) accTest);
       int images = (train.count() / batchSize) * batchSize;
       EpochStats stats = new EpochStats(epoch, accTrain, accTest, loss, trainSeconds,
-          images / trainSeconds, evalSeconds, ProcessMemory.residentMiB());
-      System.err.printf("  epoch %d: train %.2f s (%,.0f images/s), evaluation %.2f s, RSS %.0f MiB%n",
-          epoch, trainSeconds, stats.imagesPerSecond(), evalSeconds, stats.rssMiB());
+          images / trainSeconds, trainCpu, trainFaults, evalSeconds, ProcessStats.residentMiB());
+      System.err.printf("  epoch %d: train %.2f s (%,.0f images/s, CPU %.1f s, %,d minor page"
+          + " faults), evaluation %.2f s, RSS %.0f MiB%n", epoch, trainSeconds,
+          stats.imagesPerSecond(), trainCpu, trainFaults, evalSeconds, stats.rssMiB());
       context.metrics().append("epochs", stats);
       history.add(stats);
     }
