@@ -29,8 +29,9 @@ public enum MnistVariant {
       // Debian's dataset-fashion-mnist package (recompressed: the MD5s above do not apply).
       Optional.of(Path.of("/usr/share/datasets/fashion-mnist")),
       null,
-      new String[] {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt",
-          "Sneaker", "Bag", "Ankle boot"});
+      // Short enough for figure captions: the data set calls 0 "T-shirt/top" and 9 "Ankle boot".
+      new String[] {"T-shirt", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt",
+          "Sneaker", "Bag", "Boot"});
 
   /** The four files, in the order of {@link #md5(int)}. */
   public static final List<String> FILES = List.of("train-images-idx3-ubyte.gz",
@@ -89,7 +90,7 @@ public enum MnistVariant {
     return classNames.length;
   }
 
-  /** A label's name: the digit for MNIST, the garment for Fashion-MNIST. */
+  /** A label's short name: the digit for MNIST, the garment for Fashion-MNIST. */
   public String className(int label) {
     return classNames[label];
   }

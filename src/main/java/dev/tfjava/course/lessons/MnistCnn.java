@@ -413,7 +413,7 @@ public final class MnistCnn extends Lesson {
     Png.write(filterGrid(filters), context.output(figures.get(1)));
     Png.write(predictionGrid(mnist.variant(), mnist.test(), testProbabilities),
         context.output(figures.get(2)));
-    Charts.save(accuracyChart(history), context.output(figures.get(0)));
+    Charts.save(accuracyChart(history, mnist.variant()), context.output(figures.get(0)));
 
     EpochStats last = history.get(history.size() - 1);
     metrics.put("trainable_variables", names);
@@ -429,9 +429,10 @@ public final class MnistCnn extends Lesson {
 
   // ------------------------------------------------------------------------ figures
 
-  private static XYChart accuracyChart(List<EpochStats> history) {
+  private static XYChart accuracyChart(List<EpochStats> history, MnistVariant variant) {
     double[] epochs = history.stream().mapToDouble(EpochStats::epoch).toArray();
-    XYChart chart = Charts.chart("Accuracy per epoch", "Epoch", "Accuracy", 576, 288);
+    XYChart chart = Charts.chart("CNN accuracy per epoch (" + variant.id() + ")", "Epoch",
+        "Accuracy", 576, 288);
     chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideSE);
     Charts.line(chart, "Train", epochs, history.stream().mapToDouble(EpochStats::trainAccuracy)
         .toArray(), Color.BLUE, 2f).setMarker(SeriesMarkers.CIRCLE);
@@ -470,13 +471,12 @@ public final class MnistCnn extends Lesson {
         mistakes++;
       }
     }
-    String legend = variant == MnistVariant.MNIST ? "" : " (classes 0-9 as in Fashion-MNIST)";
-    ImageGrid grid = new ImageGrid(10, "Test images: predicted (true)" + legend
-        + "; the first " + GRID_FIRST + ", then misclassified ones in red");
+    ImageGrid grid = new ImageGrid(10, variant.id() + " test images, predicted (true): the first "
+        + GRID_FIRST + ", then misclassified ones in red");
     for (int i : shown) {
       int predicted = predicted(probabilities, i);
-      grid.add(GrayscaleImage.render(test.image(i), 4), predicted + " (" + test.label(i) + ")",
-          predicted != test.label(i));
+      grid.add(GrayscaleImage.render(test.image(i), 5), variant.className(predicted) + " ("
+          + variant.className(test.label(i)) + ")", predicted != test.label(i));
     }
     return grid.render();
   }
