@@ -102,11 +102,13 @@ public final class MnistCnn extends Lesson {
           + ", else ~/.cache/tfjava-course); files go to DIR/<dataset>.")
   Path cache;
 
-  @Option(names = "--offline", description = "Never try to download; fall back to the embedded sample.")
+  @Option(names = "--offline",
+      description = "Never try to download (MNIST then falls back to the embedded sample).")
   boolean offline;
 
   @Option(names = "--epochs", defaultValue = "10", paramLabel = "N",
-      description = "Training epochs (default: ${DEFAULT-VALUE}; --quick: 1).")
+      description = "Training epochs (default: ${DEFAULT-VALUE}; --quick: 1 epoch on at most 5,000"
+          + " training images).")
   int epochs;
 
   @Option(names = "--batch-size", defaultValue = "50", paramLabel = "N",

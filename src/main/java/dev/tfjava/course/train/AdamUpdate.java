@@ -51,6 +51,10 @@ public final class AdamUpdate {
     Operand<TFloat32> beta2 = tf.constant(BETA2);
     Operand<TFloat32> epsilon = tf.constant(EPSILON);
 
+    // No variable may change before every gradient is computed: gradient ops read the variables
+    // themselves (dX = dY·Wᵀ reads W), so an early ApplyAdam would race them and make training
+    // irreproducible. TF 1.x's optimizers gate the same way (gate_gradients); TF Java does not.
+    Ops gated = tf.withControlDependencies(new ArrayList<Op>(gradients.dy()));
     List<Op> updates = new ArrayList<>();
     for (int i = 0; i < variables.size(); i++) {
       Variable<TFloat32> variable = variables.get(i);
@@ -59,7 +63,7 @@ public final class AdamUpdate {
       Variable<TFloat32> m = tf.withName(slot + "_m").variable(zeros);
       Variable<TFloat32> v = tf.withName(slot + "_v").variable(zeros);
       Operand<TFloat32> gradient = gradients.<TFloat32>dy(i).expect(TFloat32.class);
-      updates.add(tf.train.applyAdam(variable, m, v, beta1Power, beta2Power, lr, beta1, beta2,
+      updates.add(gated.train.applyAdam(variable, m, v, beta1Power, beta2Power, lr, beta1, beta2,
           epsilon, gradient));
     }
     // β^t advances after every variable has used this step's value, as in TF 1.x.
