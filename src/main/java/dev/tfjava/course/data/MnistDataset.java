@@ -7,7 +7,7 @@ import dev.tfjava.course.CourseException;
  * validation (its first twelfth: 5,000 of 60,000) and training (the rest: 55,000); the test file
  * is the test set. A smaller training file keeps the 11:1 ratio (2,000 → 1,834 + 166).
  *
- * @param source where the files came from, e.g. {@code "cache ~/.cache/tfjava-course/mnist"}
+ * @param source where the four files were found (recorded in metrics.json)
  */
 public record MnistDataset(MnistVariant variant, MnistFiles.Located source, ImageSet train,
     ImageSet validation, ImageSet test) {
@@ -15,14 +15,10 @@ public record MnistDataset(MnistVariant variant, MnistFiles.Located source, Imag
   /** Reads and validates the four files, and splits them. */
   public static MnistDataset load(MnistVariant variant, MnistFiles.Located files) {
     int classes = variant.classes();
-    IdxFile.Images trainImages = checkSide(
-        IdxFile.readImages(files.source(MnistVariant.TRAIN_IMAGES), files.name(MnistVariant.TRAIN_IMAGES)),
-        files.name(MnistVariant.TRAIN_IMAGES));
+    IdxFile.Images trainImages = images(files, MnistVariant.TRAIN_IMAGES);
     byte[] trainLabels = IdxFile.readLabels(files.source(MnistVariant.TRAIN_LABELS),
         files.name(MnistVariant.TRAIN_LABELS), classes);
-    IdxFile.Images testImages = checkSide(
-        IdxFile.readImages(files.source(MnistVariant.TEST_IMAGES), files.name(MnistVariant.TEST_IMAGES)),
-        files.name(MnistVariant.TEST_IMAGES));
+    IdxFile.Images testImages = images(files, MnistVariant.TEST_IMAGES);
     byte[] testLabels = IdxFile.readLabels(files.source(MnistVariant.TEST_LABELS),
         files.name(MnistVariant.TEST_LABELS), classes);
     checkCounts(files, MnistVariant.TRAIN_IMAGES, trainImages, MnistVariant.TRAIN_LABELS, trainLabels);
@@ -40,7 +36,10 @@ public record MnistDataset(MnistVariant variant, MnistFiles.Located source, Imag
     return trainingFileCount / 12;
   }
 
-  private static IdxFile.Images checkSide(IdxFile.Images images, String name) {
+  /** Reads image file {@code index} and checks it holds 28 x 28 images. */
+  private static IdxFile.Images images(MnistFiles.Located files, int index) {
+    String name = files.name(index);
+    IdxFile.Images images = IdxFile.readImages(files.source(index), name);
     if (images.rows() != MnistVariant.SIDE || images.columns() != MnistVariant.SIDE) {
       throw CourseException.badInput(name + ": has images of " + images.rows() + " x "
           + images.columns() + " pixels, expected " + MnistVariant.SIDE + " x " + MnistVariant.SIDE);

@@ -49,7 +49,10 @@ public final class MnistSource {
     return new MnistSource(variant, cacheRoot, variant.mirrors(), download, variant.systemDir(), log);
   }
 
-  /** {@code $TFJAVA_COURSE_CACHE}, else {@code $XDG_CACHE_HOME/tfjava-course}, else {@code ~/.cache/tfjava-course}. */
+  /**
+   * {@code $TFJAVA_COURSE_CACHE}, else {@code $XDG_CACHE_HOME/tfjava-course}, else
+   * {@code ~/.cache/tfjava-course}.
+   */
   public static Path defaultCacheRoot() {
     String explicit = System.getenv(CACHE_ENV);
     if (explicit != null && !explicit.isBlank()) {
@@ -97,7 +100,8 @@ public final class MnistSource {
 
   /** Downloads the files the cache lacks; returns {@code null} on success, else why it failed. */
   private String tryDownload() {
-    log.println("No " + variant.id() + " files in " + cacheDir + ": downloading them (MD5-verified)...");
+    log.println("No " + variant.id() + " files in " + cacheDir
+        + ": downloading them (MD5-verified)...");
     try {
       for (int i = 0; i < MnistVariant.FILES.size(); i++) {
         if (MnistFiles.find(cacheDir, i).isEmpty()) {

@@ -53,8 +53,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * Unit 2, second notebook: a CNN on MNIST (conv 32@3x3 → max-pool → dense 64 → dropout → dense 10)
- * trained with Adam, then its variables listed and fetched, a checkpoint saved and a SavedModel
+ * Unit 2, second notebook: a CNN on MNIST (conv 32@3x3 → max-pool → dense 64 → dropout →
+ * dense 10) trained with Adam, then its variables listed and fetched, a checkpoint saved and a SavedModel
  * exported for TensorFlow Serving.
  *
  * <p>The notebook's bug is fixed: it computes {@code fc11 = dropout(fc1)} but feeds {@code fc1} to
@@ -200,7 +200,8 @@ public final class MnistCnn extends Lesson {
     // The notebook's bug was `logits = dense(fc1, ...)`: its dropout output fc11 went nowhere.
     Operand<TFloat32> logits = outputLayer.apply(outputScope, applyDropout ? fc11 : fc1);
     Operand<TFloat32> yProb = outputScope.withName("Y_prob").nn.softmax(logits);
-    Operand<TInt64> classes = outputScope.withName("classes").math.argMax(logits, outputScope.constant(1));
+    Operand<TInt64> classes = outputScope.withName("classes").math
+        .argMax(logits, outputScope.constant(1));
 
     List<Variable<TFloat32>> trainable = new ArrayList<>();
     trainable.addAll(conv1Layer.weights().variables());
@@ -405,7 +406,8 @@ public final class MnistCnn extends Lesson {
     Path checkpoint = Checkpoints.save(sess, context.checkpoint(MODEL));
     out.println("Saved checkpoint to " + checkpoint);
     Path export = SavedModels.export(sess, signature(model), context.models(), MODEL);
-    out.println("Exported SavedModel to " + export + " (serving_default: X [-1, 784] -> Y_prob [-1, 10], classes)");
+    out.println("Exported SavedModel to " + export
+        + " (serving_default: X [-1, 784] -> Y_prob [-1, 10], classes)");
 
     BatchedEvaluator evaluator = new BatchedEvaluator(sess, evalBatchSize);
     double validation = accuracy(evaluator, model, mnist.validation());
