@@ -59,7 +59,8 @@ public final class LessonsLauncher implements Callable<Integer> {
 
   /** {@code lessons all}: every lesson in order with the same common options. */
   @Command(name = "all", mixinStandardHelpOptions = true,
-      description = "Run every lesson in order (a shared --out DIR becomes DIR/<lesson>).")
+      description = {"Run every lesson in order (a shared --out DIR becomes DIR/<lesson>).",
+          "The rnn, lstm and gru lessons run once, inside `sequences`."})
   static final class AllLessons implements Callable<Integer> {
     @Mixin
     CommonOptions options = new CommonOptions();
@@ -67,6 +68,9 @@ public final class LessonsLauncher implements Callable<Integer> {
     @Override
     public Integer call() {
       for (Lesson lesson : LessonCatalog.lessons()) {
+        if (!lesson.partOfAll()) {
+          continue;
+        }
         System.out.println();
         System.out.println("=== " + lesson.name() + ": " + lesson.summary() + " ===");
         int exitCode = CommandLines.create(lesson)

@@ -33,6 +33,14 @@ public abstract class Lesson implements Callable<Integer> {
     return ThreadSettings.TENSORFLOW_DEFAULT;
   }
 
+  /**
+   * Whether {@code lessons all} runs this lesson. A lesson whose work another lesson of the
+   * catalog already does (each sequence cell is part of {@code sequences}) says no.
+   */
+  public boolean partOfAll() {
+    return true;
+  }
+
   /** The lesson's name on the command line, e.g. {@code conv-filters}. */
   public final String name() {
     return getClass().getAnnotation(Command.class).name();

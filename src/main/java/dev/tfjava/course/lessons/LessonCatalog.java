@@ -8,7 +8,7 @@ public final class LessonCatalog {
 
   /** Fresh instances of every lesson, in order. */
   public static List<Lesson> lessons() {
-    return List.of(new Backpropagation(), new ConvolutionFilters(), new BasicRnnLesson(),
-        new LstmLesson(), new GruLesson(), new SequenceComparison());
+    return List.of(new Backpropagation(), new ConvolutionFilters(), new MnistCnn(),
+        new BasicRnnLesson(), new LstmLesson(), new GruLesson(), new SequenceComparison());
   }
 }

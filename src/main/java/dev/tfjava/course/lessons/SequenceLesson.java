@@ -59,6 +59,12 @@ public abstract class SequenceLesson extends Lesson {
     return new ThreadSettings(1, 1);
   }
 
+  /** {@code lessons all} trains each cell once, in the lesson that runs them all. */
+  @Override
+  public boolean partOfAll() {
+    return cells().size() == CellKind.values().length;
+  }
+
   @Override
   protected ThreadSettings defaultThreads() {
     return tunedThreads(cells().get(0));

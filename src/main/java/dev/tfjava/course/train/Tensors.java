@@ -22,6 +22,20 @@ public final class Tensors {
     return TFloat32.tensorOf(s, DataBuffers.of(data, true, false));
   }
 
+  /**
+   * A new float tensor of {@code shape} holding the values of {@code data} from {@code offset} on
+   * (row-major), e.g. one batch of a large array, without an intermediate Java copy; the caller
+   * closes it.
+   */
+  public static TFloat32 slice(float[] data, long offset, long... shape) {
+    Shape s = Shape.of(shape);
+    if (offset < 0 || offset + s.size() > data.length) {
+      throw new IllegalArgumentException("shape " + s + " from offset " + offset
+          + " runs past the " + data.length + " values");
+    }
+    return TFloat32.tensorOf(s, DataBuffers.of(data, true, false).slice(offset, s.size()));
+  }
+
   /** All values of a float tensor, row-major. */
   public static float[] toArray(TFloat32 tensor) {
     float[] values = new float[Math.toIntExact(tensor.shape().size())];

@@ -1,0 +1,217 @@
+package dev.tfjava.course.data;
+
+import dev.tfjava.course.CourseException;
+import dev.tfjava.course.io.AtomicFiles;
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+import java.util.zip.ZipException;
+
+/**
+ * The IDX format of MNIST and Fashion-MNIST (gzip-compressed or raw): unsigned-byte image and
+ * label files. Reading validates everything (magic number, dimensions, declared counts against
+ * the bytes actually there, label range) and reports a problem as one {@link CourseException}
+ * naming the file, never as an index error deep inside the training loop.
+ */
+public final class IdxFile {
+  /** Magic number of an unsigned-byte file with 3 dimensions (count, rows, columns). */
+  public static final int IMAGES_MAGIC = 0x0803;
+  /** Magic number of an unsigned-byte file with 1 dimension (count). */
+  public static final int LABELS_MAGIC = 0x0801;
+
+  private static final int GZIP_MAGIC_1 = 0x1f;
+  private static final int GZIP_MAGIC_2 = 0x8b;
+
+  /** Images as read: {@code count} row-major {@code rows x columns} images of bytes 0-255. */
+  public record Images(int count, int rows, int columns, byte[] pixels) {
+    public Images {
+      if ((long) count * rows * columns != pixels.length) {
+        throw new IllegalArgumentException(count + " images of " + rows + "x" + columns
+            + " need " + (long) count * rows * columns + " bytes, got " + pixels.length);
+      }
+    }
+
+    /** Pixels per image. */
+    public int size() {
+      return rows * columns;
+    }
+  }
+
+  /** Something to read an IDX file from: a path on disk or a resource, and the name to report. */
+  @FunctionalInterface
+  public interface Source {
+    InputStream open() throws IOException;
+  }
+
+  private IdxFile() {}
+
+  /** Reads an image file from disk. */
+  public static Images readImages(Path file) {
+    return readImages(() -> Files.newInputStream(file), file.toString());
+  }
+
+  /** Reads a label file from disk; every label must be below {@code classes}. */
+  public static byte[] readLabels(Path file, int classes) {
+    return readLabels(() -> Files.newInputStream(file), file.toString(), classes);
+  }
+
+  /** Reads an image file; {@code name} is what error messages call it. */
+  public static Images readImages(Source source, String name) {
+    return read(source, name, in -> {
+      int[] dims = header(in, name, IMAGES_MAGIC, 3);
+      int count = dims[0];
+      int rows = dims[1];
+      int columns = dims[2];
+      if (rows == 0 || columns == 0) {
+        throw bad(name, "declares images of " + rows + " x " + columns + " pixels");
+      }
+      long bytes = (long) count * rows * columns;
+      if (bytes > Integer.MAX_VALUE - 16) {
+        throw bad(name, "declares " + count + " images of " + rows + " x " + columns
+            + ", more than this reader holds in memory");
+      }
+      byte[] pixels = body(in, name, (int) bytes, count + " images of " + rows + " x " + columns);
+      return new Images(count, rows, columns, pixels);
+    });
+  }
+
+  /** Reads a label file; {@code name} is what error messages call it. */
+  public static byte[] readLabels(Source source, String name, int classes) {
+    return read(source, name, in -> {
+      int count = header(in, name, LABELS_MAGIC, 1)[0];
+      byte[] labels = body(in, name, count, count + " labels");
+      for (int i = 0; i < labels.length; i++) {
+        int label = Byte.toUnsignedInt(labels[i]);
+        if (label >= classes) {
+          throw bad(name, "has label " + label + " at index " + i + ", outside 0-" + (classes - 1));
+        }
+      }
+      return labels;
+    });
+  }
+
+  /** Writes an image file, gzip-compressed when the name ends in {@code .gz}; atomic. */
+  public static void writeImages(Path file, Images images) {
+    write(file, out -> {
+      out.writeInt(IMAGES_MAGIC);
+      out.writeInt(images.count());
+      out.writeInt(images.rows());
+      out.writeInt(images.columns());
+      out.write(images.pixels());
+    });
+  }
+
+  /** Writes a label file, gzip-compressed when the name ends in {@code .gz}; atomic. */
+  public static void writeLabels(Path file, byte[] labels) {
+    write(file, out -> {
+      out.writeInt(LABELS_MAGIC);
+      out.writeInt(labels.length);
+      out.write(labels);
+    });
+  }
+
+  // ------------------------------------------------------------------------------------ reading
+
+  private interface Body<T> {
+    T read(DataInputStream in) throws IOException;
+  }
+
+  private static <T> T read(Source source, String name, Body<T> body) {
+    try (InputStream raw = new BufferedInputStream(source.open(), 1 << 16);
+        DataInputStream in = new DataInputStream(maybeGunzip(raw))) {
+      return body.read(in);
+    } catch (NoSuchFileException e) {
+      throw CourseException.badInput(name + ": no such file");
+    } catch (ZipException | EOFException e) {
+      // A damaged gzip stream: bad CRC, bad header, or cut off in the middle.
+      throw bad(name, "is a damaged or truncated gzip file (" + e.getMessage() + ")");
+    } catch (IOException e) {
+      throw CourseException.badInput(name + ": cannot be read: " + e.getMessage(), e);
+    }
+  }
+
+  /** Unwraps gzip when the stream starts with gzip's magic bytes; raw IDX files pass through. */
+  private static InputStream maybeGunzip(InputStream in) throws IOException {
+    in.mark(2);
+    int b1 = in.read();
+    int b2 = in.read();
+    in.reset();
+    return b1 == GZIP_MAGIC_1 && b2 == GZIP_MAGIC_2 ? new GZIPInputStream(in, 1 << 16) : in;
+  }
+
+  /** Reads and checks the magic number, then the {@code dimensions} sizes. */
+  private static int[] header(DataInputStream in, String name, int magic, int dimensions)
+      throws IOException {
+    int found = readHeaderInt(in, name);
+    if (found != magic) {
+      throw bad(name, String.format("has magic number 0x%08x, expected 0x%08x (%s)", found, magic,
+          magic == IMAGES_MAGIC ? "an IDX image file" : "an IDX label file")
+          + (found == IMAGES_MAGIC || found == LABELS_MAGIC ? ": images and labels swapped?" : ""));
+    }
+    int[] dims = new int[dimensions];
+    for (int i = 0; i < dimensions; i++) {
+      dims[i] = readHeaderInt(in, name);
+      if (dims[i] < 0) {
+        throw bad(name, "declares a negative size " + dims[i] + " in its header");
+      }
+    }
+    return dims;
+  }
+
+  private static int readHeaderInt(DataInputStream in, String name) throws IOException {
+    try {
+      return in.readInt();
+    } catch (EOFException e) {
+      if (e.getMessage() != null) {
+        throw e; // the gzip layer's "Unexpected end of ZLIB input stream": a cut-off .gz
+      }
+      throw bad(name, "is truncated: it ends inside its header");
+    }
+  }
+
+  /** Reads exactly {@code bytes} bytes and checks that nothing follows them. */
+  private static byte[] body(DataInputStream in, String name, int bytes, String what)
+      throws IOException {
+    byte[] data = in.readNBytes(bytes);
+    if (data.length < bytes) {
+      throw bad(name, "is truncated: its header declares " + what + " (" + bytes
+          + " bytes) but only " + data.length + " bytes follow");
+    }
+    if (in.read() != -1) {
+      throw bad(name, "has data after the " + what + " its header declares");
+    }
+    return data;
+  }
+
+  private static CourseException bad(String name, String problem) {
+    return CourseException.badInput(name + ": " + problem);
+  }
+
+  // ------------------------------------------------------------------------------------ writing
+
+  private interface Content {
+    void writeTo(DataOutputStream out) throws IOException;
+  }
+
+  private static void write(Path file, Content content) {
+    boolean gzip = file.getFileName().toString().endsWith(".gz");
+    AtomicFiles.write(file, raw -> {
+      OutputStream sink = gzip ? new GZIPOutputStream(raw, 1 << 16) : raw;
+      DataOutputStream out = new DataOutputStream(sink);
+      content.writeTo(out);
+      out.flush();
+      if (sink instanceof GZIPOutputStream zipped) {
+        zipped.finish();
+      }
+    });
+  }
+}

@@ -1,0 +1,45 @@
+package dev.tfjava.course.nn;
+
+import dev.tfjava.course.train.Seeds;
+import java.util.List;
+import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * A 2-D convolution layer like {@code tf.layers.conv2d} without its activation:
+ * {@code conv2d(x, kernel) + bias} on NHWC input, kernel [size, size, in, filters].
+ */
+public final class Conv2d {
+  private final LayerWeights weights;
+  private final long stride;
+  private final String padding;
+
+  private Conv2d(LayerWeights weights, long stride, String padding) {
+    this.weights = weights;
+    this.stride = stride;
+    this.padding = padding;
+  }
+
+  /**
+   * Creates the variables in {@code variables}' scope.
+   *
+   * @param padding {@code "SAME"} or {@code "VALID"}
+   */
+  public static Conv2d create(Ops variables, Seeds seeds, long kernelSize, long inChannels,
+      long filters, long stride, String padding) {
+    return new Conv2d(LayerWeights.create(variables, seeds,
+        Shape.of(kernelSize, kernelSize, inChannels, filters)), stride, padding);
+  }
+
+  /** {@code conv2d(x, kernel, strides [1, s, s, 1], padding) + bias}, built in {@code tf}'s scope. */
+  public Operand<TFloat32> apply(Ops tf, Operand<TFloat32> x) {
+    return tf.nn.biasAdd(
+        tf.nn.conv2d(x, weights.kernel(), List.of(1L, stride, stride, 1L), padding), weights.bias());
+  }
+
+  public LayerWeights weights() {
+    return weights;
+  }
+}

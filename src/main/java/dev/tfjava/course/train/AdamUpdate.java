@@ -1,0 +1,76 @@
+package dev.tfjava.course.train;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Gradients;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * Adam as {@code tf.train.AdamOptimizer().minimize(loss)} builds it (learning rate 0.001,
+ * β1 0.9, β2 0.999, ε 1e-8; TensorFlow's ApplyAdam kernel), from explicit gradients of the
+ * variables it is given.
+ *
+ * <p>Why not tensorflow-framework's {@code Adam}: it names each slot {@code <variable>-m}, which is
+ * an invalid op name for a variable in a sub-scope such as {@code conv1/kernel}, and its
+ * {@code minimize} takes every variable of the graph. Here slots are named after the variable with
+ * "/" turned into "_" ({@code train/conv1_kernel_m}, {@code train/conv1_kernel_v}) and only the
+ * given variables are trained.
+ */
+public final class AdamUpdate {
+  public static final float LEARNING_RATE = 0.001f;
+  public static final float BETA1 = 0.9f;
+  public static final float BETA2 = 0.999f;
+  public static final float EPSILON = 1e-8f;
+
+  private AdamUpdate() {}
+
+  /** One Adam step on {@code variables} with TensorFlow's default hyper-parameters. */
+  public static Op minimize(Ops tf, Operand<TFloat32> loss, List<Variable<TFloat32>> variables) {
+    return minimize(tf, loss, variables, LEARNING_RATE);
+  }
+
+  /**
+   * Builds one Adam step in {@code tf}'s scope (e.g. {@code train}): gradients of {@code loss},
+   * the m and v slots and the β powers (zero / β-initialised variables), the updates, and then the
+   * β-power decay, in that order.
+   *
+   * @return the op to run as the training target, named {@code Adam}
+   */
+  public static Op minimize(Ops tf, Operand<TFloat32> loss, List<Variable<TFloat32>> variables,
+      float learningRate) {
+    Gradients gradients = tf.gradients(loss, variables);
+    Ops init = tf.withInitScope();
+    Variable<TFloat32> beta1Power = tf.withName("beta1_power").variable(init.constant(BETA1));
+    Variable<TFloat32> beta2Power = tf.withName("beta2_power").variable(init.constant(BETA2));
+    Operand<TFloat32> lr = tf.constant(learningRate);
+    Operand<TFloat32> beta1 = tf.constant(BETA1);
+    Operand<TFloat32> beta2 = tf.constant(BETA2);
+    Operand<TFloat32> epsilon = tf.constant(EPSILON);
+
+    // No variable may change before every gradient is computed: gradient ops read the variables
+    // themselves (dX = dY·Wᵀ reads W), so an early ApplyAdam would race them and make training
+    // irreproducible. TF 1.x's optimizers gate the same way (gate_gradients); TF Java does not.
+    Ops gated = tf.withControlDependencies(new ArrayList<Op>(gradients.dy()));
+    List<Op> updates = new ArrayList<>();
+    for (int i = 0; i < variables.size(); i++) {
+      Variable<TFloat32> variable = variables.get(i);
+      String slot = variable.op().name().replace('/', '_');
+      Operand<TFloat32> zeros = init.zeros(init.constant(variable.shape()), TFloat32.class);
+      Variable<TFloat32> m = tf.withName(slot + "_m").variable(zeros);
+      Variable<TFloat32> v = tf.withName(slot + "_v").variable(zeros);
+      Operand<TFloat32> gradient = gradients.<TFloat32>dy(i).expect(TFloat32.class);
+      updates.add(gated.train.applyAdam(variable, m, v, beta1Power, beta2Power, lr, beta1, beta2,
+          epsilon, gradient));
+    }
+    // β^t advances after every variable has used this step's value, as in TF 1.x.
+    Ops afterUpdates = tf.withControlDependencies(updates);
+    List<Op> powers = List.of(
+        afterUpdates.assign(beta1Power, afterUpdates.math.mul(beta1Power, beta1)),
+        afterUpdates.assign(beta2Power, afterUpdates.math.mul(beta2Power, beta2)));
+    return tf.withControlDependencies(powers).withName("Adam").noOp();
+  }
+}

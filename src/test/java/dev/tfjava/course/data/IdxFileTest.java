@@ -1,0 +1,169 @@
+package dev.tfjava.course.data;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tfjava.course.CourseException;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** IDX files the test writes itself: round trips, and every kind of damage → its own message. */
+class IdxFileTest {
+  @TempDir
+  Path dir;
+
+  private static IdxFile.Images randomImages(int count, int rows, int columns) {
+    byte[] pixels = new byte[count * rows * columns];
+    new Random(7).nextBytes(pixels);
+    return new IdxFile.Images(count, rows, columns, pixels);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"images.gz", "images-raw"})
+  void imagesRoundTripGzipAndRaw(String name) {
+    IdxFile.Images images = randomImages(3, 28, 28);
+    Path file = dir.resolve(name);
+    IdxFile.writeImages(file, images);
+    IdxFile.Images read = IdxFile.readImages(file);
+    assertEquals(3, read.count());
+    assertEquals(28, read.rows());
+    assertEquals(28, read.columns());
+    assertArrayEquals(images.pixels(), read.pixels());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"labels.gz", "labels-raw"})
+  void labelsRoundTripGzipAndRaw(String name) {
+    byte[] labels = {0, 9, 3, 3, 7};
+    Path file = dir.resolve(name);
+    IdxFile.writeLabels(file, labels);
+    assertArrayEquals(labels, IdxFile.readLabels(file, 10));
+  }
+
+  @Test
+  void gzipFilesAreReallyCompressedAndRawOnesAreNot() throws IOException {
+    IdxFile.writeLabels(dir.resolve("l.gz"), new byte[] {1, 2});
+    IdxFile.writeLabels(dir.resolve("l"), new byte[] {1, 2});
+    byte[] gz = Files.readAllBytes(dir.resolve("l.gz"));
+    assertEquals(0x1f, gz[0] & 0xff);
+    assertEquals(0x8b, gz[1] & 0xff);
+    assertArrayEquals(new byte[] {0, 0, 8, 1, 0, 0, 0, 2, 1, 2}, Files.readAllBytes(dir.resolve("l")));
+  }
+
+  private String failure(Runnable read) {
+    CourseException e = assertThrows(CourseException.class, read::run);
+    assertEquals(CourseException.BAD_INPUT, e.exitCode());
+    assertTrue(!e.getMessage().contains("\n"), "one line: " + e.getMessage());
+    return e.getMessage();
+  }
+
+  private Path rawFile(String name, int... ints) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      for (int i : ints) {
+        out.writeInt(i);
+      }
+    }
+    Path file = dir.resolve(name);
+    Files.write(file, bytes.toByteArray());
+    return file;
+  }
+
+  @Test
+  void labelFileReadAsImagesSaysSwapped() {
+    Path labels = dir.resolve("labels.gz");
+    IdxFile.writeLabels(labels, new byte[] {1});
+    String message = failure(() -> IdxFile.readImages(labels));
+    assertTrue(message.startsWith(labels + ": has magic number 0x00000801, expected 0x00000803"), message);
+    assertTrue(message.contains("swapped"), message);
+  }
+
+  @Test
+  void foreignFileHasWrongMagic() throws IOException {
+    Path file = dir.resolve("notes.txt");
+    Files.writeString(file, "hello, this is not MNIST");
+    String message = failure(() -> IdxFile.readLabels(file, 10));
+    assertTrue(message.startsWith(file + ": has magic number 0x68656c6c, expected 0x00000801"), message);
+  }
+
+  @Test
+  void truncatedHeader() throws IOException {
+    Path file = rawFile("short", IdxFile.IMAGES_MAGIC, 5);
+    assertEquals(file + ": is truncated: it ends inside its header", failure(() -> IdxFile.readImages(file)));
+  }
+
+  @Test
+  void truncatedBody() throws IOException {
+    Path file = dir.resolve("cut");
+    IdxFile.writeImages(file, randomImages(2, 28, 28));
+    byte[] whole = Files.readAllBytes(file);
+    Files.write(file, Arrays.copyOf(whole, whole.length - 100));
+    assertEquals(file + ": is truncated: its header declares 2 images of 28 x 28 (1568 bytes) but only"
+        + " 1468 bytes follow", failure(() -> IdxFile.readImages(file)));
+  }
+
+  @Test
+  void dataAfterTheDeclaredImages() throws IOException {
+    Path file = dir.resolve("long");
+    IdxFile.writeImages(file, randomImages(2, 28, 28));
+    Files.write(file, new byte[] {1, 2, 3}, java.nio.file.StandardOpenOption.APPEND);
+    assertEquals(file + ": has data after the 2 images of 28 x 28 its header declares",
+        failure(() -> IdxFile.readImages(file)));
+  }
+
+  @Test
+  void negativeAndZeroSizes() throws IOException {
+    Path negative = rawFile("negative", IdxFile.LABELS_MAGIC, -3);
+    assertEquals(negative + ": declares a negative size -3 in its header",
+        failure(() -> IdxFile.readLabels(negative, 10)));
+    Path zero = rawFile("zero", IdxFile.IMAGES_MAGIC, 1, 0, 28);
+    assertEquals(zero + ": declares images of 0 x 28 pixels", failure(() -> IdxFile.readImages(zero)));
+  }
+
+  @Test
+  void labelOutOfRange() {
+    Path file = dir.resolve("labels");
+    IdxFile.writeLabels(file, new byte[] {3, 4, 12, 5});
+    assertEquals(file + ": has label 12 at index 2, outside 0-9", failure(() -> IdxFile.readLabels(file, 10)));
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {12, 400})
+  void cutOffGzipIsNotMistakenForACutOffIdxFile(int keptBytes) throws IOException {
+    Path file = dir.resolve("damaged.gz");
+    IdxFile.writeImages(file, randomImages(1, 28, 28));
+    // Cut inside the gzip stream (in the IDX header, then in the pixels): gzip's own end-of-stream.
+    Files.write(file, Arrays.copyOf(Files.readAllBytes(file), keptBytes));
+    String message = failure(() -> IdxFile.readImages(file));
+    assertTrue(message.startsWith(file + ": is a damaged or truncated gzip file"), message);
+  }
+
+  @Test
+  void corruptedGzipData() throws IOException {
+    Path file = dir.resolve("flipped.gz");
+    IdxFile.writeImages(file, randomImages(1, 28, 28));
+    byte[] gz = Files.readAllBytes(file);
+    gz[gz.length - 6] ^= 0x5a; // inside the CRC-32 trailer
+    Files.write(file, gz);
+    String message = failure(() -> IdxFile.readImages(file));
+    assertTrue(message.startsWith(file + ": is a damaged or truncated gzip file (Corrupt GZIP trailer)"),
+        message);
+  }
+
+  @Test
+  void missingFile() {
+    Path file = dir.resolve("absent.gz");
+    assertEquals(file + ": no such file", failure(() -> IdxFile.readImages(file)));
+  }
+}
