@@ -22,6 +22,8 @@ import dev.tfjava.course.train.AdamUpdate;
 import dev.tfjava.course.train.BatchedEvaluator;
 import dev.tfjava.course.train.BatchedEvaluator.Feed;
 import dev.tfjava.course.train.ProcessStats;
+import dev.tfjava.course.tensorboard.TensorBoardOptions;
+import dev.tfjava.course.tensorboard.TrainingSummaries;
 import dev.tfjava.course.train.Progress;
 import dev.tfjava.course.train.Seeds;
 import dev.tfjava.course.train.Tensors;
@@ -50,6 +52,7 @@ import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -122,6 +125,9 @@ public final class MnistCnn extends Lesson {
   @Option(names = "--no-dropout",
       description = "Reproduce the notebook's bug: build the dropout but feed fc1 past it.")
   boolean noDropout;
+
+  @Mixin
+  TensorBoardOptions tensorBoard = new TensorBoardOptions();
 
   @Option(names = "--eval-batch-size", defaultValue = "1000", paramLabel = "N",
       description = "Images per evaluation batch; bounds memory (default: ${DEFAULT-VALUE}).")
@@ -243,8 +249,15 @@ public final class MnistCnn extends Lesson {
 
     try (Graph graph = new Graph()) {
       Model model = buildGraph(context.sessions().ops(graph), context.seeds(), !noDropout);
-      try (Session sess = context.sessions().open(graph)) {
-        List<EpochStats> history = trainEpochs(context, sess, model, train, mnist, nEpochs);
+      try (Session sess = context.sessions().open(graph);
+          TrainingSummaries summaries = TrainingSummaries.open(tensorBoard.logdir(name()), graph,
+              tensorBoard.summaryEvery())) {
+        summaries.file().ifPresent(f -> {
+          out.println("TensorBoard: " + f.getParent() + "  (tensorboard --logdir tf_logs)");
+          context.metrics().put("tensorboard_logdir", f.getParent().toString());
+        });
+        List<EpochStats> history =
+            trainEpochs(context, sess, model, train, mnist, nEpochs, summaries);
         afterTraining(context, sess, graph, model, mnist, history);
       }
     }
@@ -292,7 +305,7 @@ public final class MnistCnn extends Lesson {
 
   /** In [26]: the training loop, with the notebook's line after each epoch. */
   private List<EpochStats> trainEpochs(LessonContext context, Session sess, Model model,
-      ImageSet train, MnistDataset mnist, int nEpochs) {
+      ImageSet train, MnistDataset mnist, int nEpochs, TrainingSummaries summaries) {
     BatchedEvaluator evaluator = new BatchedEvaluator(sess, evalBatchSize);
     Random shuffle = context.seeds().random("mnist-batches");
     List<EpochStats> history = new ArrayList<>();
@@ -300,8 +313,9 @@ public final class MnistCnn extends Lesson {
       long start = System.nanoTime();
       double cpuStart = ProcessStats.cpuSeconds();
       long faultsStart = ProcessStats.minorFaults();
+      long firstStep = (long) epoch * (train.count() / batchSize);
       double loss = trainEpoch(sess, model, train, batchSize, keepProb, shuffle,
-          String.format("Epoch %d/%d", epoch + 1, nEpochs));
+          String.format("Epoch %d/%d", epoch + 1, nEpochs), summaries, firstStep);
       double trainSeconds = (System.nanoTime() - start) / 1e9;
       double trainCpu = ProcessStats.cpuSeconds() - cpuStart;
       long trainFaults = ProcessStats.minorFaults() - faultsStart;
@@ -320,6 +334,12 @@ public final class MnistCnn extends Lesson {
           + " faults), evaluation %.2f s, RSS %.0f MiB%n", epoch, trainSeconds,
           stats.imagesPerSecond(), trainCpu, trainFaults, evalSeconds, stats.rssMiB());
       context.metrics().append("epochs", stats);
+      // Tagged at the epoch's last step, so these points line up with the loss curve.
+      long step = (long) (epoch + 1) * (train.count() / batchSize);
+      summaries.scalar("accuracy/train", step, (float) accTrain);
+      summaries.scalar("accuracy/test", step, (float) accTest);
+      summaries.scalar("loss/epoch_mean", step, loss);
+      summaries.histograms(sess, step, model.trainableVariables());
       history.add(stats);
     }
     return history;
@@ -331,10 +351,12 @@ public final class MnistCnn extends Lesson {
    * step's tensors and result are closed at once, so native memory stays flat.
    *
    * @param keepProb fed to keep_prob (ignored by a graph built without dropout)
+   * @param summaries where the step losses go for TensorBoard (every few steps)
+   * @param firstStep the global step number of this epoch's first step
    * @return the mean training loss of the epoch
    */
   public static double trainEpoch(Session sess, Model model, ImageSet train, int batchSize,
-      float keepProb, Random shuffle, String task) {
+      float keepProb, Random shuffle, String task, TrainingSummaries summaries, long firstStep) {
     int steps = train.count() / batchSize;
     if (steps == 0) {
       throw CourseException.badInput("--batch-size " + batchSize + " is larger than the "
@@ -353,7 +375,9 @@ public final class MnistCnn extends Lesson {
             Result result = sess.runner().feed(model.X(), x).feed(model.y(), y)
                 .feed(model.keepProb(), keep).addTarget(model.trainingOp())
                 .fetch(model.loss()).run()) {
-          lossSum += Tensors.scalar(result.get(0));
+          float loss = Tensors.scalar(result.get(0));
+          lossSum += loss;
+          summaries.loss(firstStep + step, loss);
         }
         progress.step(batchSize);
         if (step % 50 == 0 || step == steps - 1) {

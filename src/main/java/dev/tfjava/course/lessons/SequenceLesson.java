@@ -8,6 +8,7 @@ import dev.tfjava.course.sequence.SequenceCharts;
 import dev.tfjava.course.sequence.SequenceExperiment;
 import dev.tfjava.course.sequence.SequenceModel;
 import dev.tfjava.course.sequence.SequenceTrainer;
+import dev.tfjava.course.tensorboard.TensorBoardOptions;
 import dev.tfjava.course.train.SessionFactory;
 import dev.tfjava.course.train.ThreadSettings;
 import java.io.PrintStream;
@@ -15,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -42,6 +44,9 @@ public abstract class SequenceLesson extends Lesson {
       description = "Values to generate from 20 zeros after restoring the checkpoint "
           + "(default: ${DEFAULT-VALUE}).")
   int generate;
+
+  @Mixin
+  TensorBoardOptions tensorBoard = new TensorBoardOptions();
 
   /** Iterations and generated values of a {@code --quick} run. */
   static final int QUICK_ITERATIONS = 50;
@@ -74,10 +79,15 @@ public abstract class SequenceLesson extends Lesson {
   protected void run(LessonContext context) {
     SequenceExperiment.Settings settings = new SequenceExperiment.Settings(
         context.quick() ? Math.min(iterations, QUICK_ITERATIONS) : iterations, batchSize,
-        learningRate, context.quick() ? Math.min(generate, QUICK_GENERATE) : generate, true);
+        learningRate, context.quick() ? Math.min(generate, QUICK_GENERATE) : generate, true,
+        tensorBoard.summaryEvery());
+    // One run folder for the whole lesson; with several cells, one subfolder per cell.
+    java.util.Optional<java.nio.file.Path> logdir = tensorBoard.logdir(name());
     Map<CellKind, SequenceExperiment.Outcome> outcomes = new LinkedHashMap<>();
     for (CellKind kind : cells()) {
-      SequenceExperiment.Outcome outcome = runCell(context, kind, settings);
+      java.util.Optional<java.nio.file.Path> cellLogdir = cells().size() == 1 ? logdir
+          : logdir.map(dir -> dir.resolve(kind.modelName()));
+      SequenceExperiment.Outcome outcome = runCell(context, kind, settings, cellLogdir);
       outcomes.put(kind, outcome);
       Map<String, Object> metrics = metrics(outcome, sessionsFor(kind).threads());
       if (cells().size() == 1) {
@@ -99,7 +109,7 @@ public abstract class SequenceLesson extends Lesson {
   }
 
   private SequenceExperiment.Outcome runCell(LessonContext context, CellKind kind,
-      SequenceExperiment.Settings settings) {
+      SequenceExperiment.Settings settings, java.util.Optional<java.nio.file.Path> logdir) {
     PrintStream out = context.console();
     String name = kind.displayName();
     out.printf("%n=== %s: %d ReLU units unrolled over %d steps, %d iterations of batch %d ===%n",
@@ -111,7 +121,8 @@ public abstract class SequenceLesson extends Lesson {
     SequenceExperiment.Outcome outcome = SequenceExperiment.run(
         SequenceModel.Config.notebook(kind, settings.learningRate()), settings, sessionsFor(kind),
         options.seed(), new SequenceExperiment.Destinations(context.checkpoint(kind.modelName()),
-            context.models()), out);
+            context.models(), logdir), out);
+    logdir.ifPresent(dir -> out.println("TensorBoard: " + dir + "  (tensorboard --logdir tf_logs)"));
     out.println("y_pred");
     out.println(numpyColumn(outcome.prediction()));
     out.printf("Test-instance MSE: %.6f%n", outcome.testMse());
@@ -171,6 +182,7 @@ public abstract class SequenceLesson extends Lesson {
         "max_abs_value", Double.isFinite(d.maxAbs()) ? d.maxAbs() : "Infinity",
         "first_index_beyond_limit", d.firstBeyond()));
     m.put("checkpoint", outcome.checkpoint().toString());
+    outcome.tensorBoard().ifPresent(dir -> m.put("tensorboard_logdir", dir.toString()));
     m.put("saved_model", outcome.savedModel().toString());
     return m;
   }

@@ -8,6 +8,8 @@ import dev.tfjava.course.train.SessionFactory;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
+import dev.tfjava.course.tensorboard.TrainingSummaries;
 import org.tensorflow.Graph;
 import org.tensorflow.Session;
 
@@ -17,17 +19,34 @@ import org.tensorflow.Session;
  * three lessons and the comparison all run this; only the cell differs.
  */
 public final class SequenceExperiment {
-  /** What a run does: the notebook's defaults are 1,500 iterations of 50, lr 0.001, 300 values. */
+  /**
+   * What a run does: the notebook's defaults are 1,500 iterations of 50, lr 0.001, 300 values.
+   *
+   * @param summaryEvery steps between two TensorBoard loss points
+   */
   public record Settings(int iterations, int batchSize, float learningRate, int generate,
-      boolean progress) {}
+      boolean progress, int summaryEvery) {
+    /** Settings with a TensorBoard loss point every 10 steps. */
+    public Settings(int iterations, int batchSize, float learningRate, int generate,
+        boolean progress) {
+      this(iterations, batchSize, learningRate, generate, progress, 10);
+    }
+  }
 
-  /** Where a run writes its checkpoint and SavedModel. */
-  public record Destinations(Path checkpoint, Path modelsRoot) {}
+  /**
+   * Where a run writes its checkpoint, SavedModel and TensorBoard events (none when empty).
+   */
+  public record Destinations(Path checkpoint, Path modelsRoot, Optional<Path> tensorBoard) {
+    /** No TensorBoard events. */
+    public Destinations(Path checkpoint, Path modelsRoot) {
+      this(checkpoint, modelsRoot, Optional.empty());
+    }
+  }
 
   /** Everything a run measured and produced. */
   public record Outcome(SequenceModel.Config config, SequenceTrainer.Log log, float[] prediction,
       double testMse, SequenceGenerator.Generated generated, Divergence divergence,
-      Path checkpoint, Path savedModel) {}
+      Path checkpoint, Path savedModel, Optional<Path> tensorBoard) {}
 
   private SequenceExperiment() {}
 
@@ -52,9 +71,11 @@ public final class SequenceExperiment {
     Path savedModel;
     try (Graph graph = new Graph()) {
       SequenceModel model = SequenceModel.training(graph, sessions.ops(graph), config, seeds);
-      try (Session session = sessions.open(graph)) {
+      try (Session session = sessions.open(graph);
+          TrainingSummaries summaries = TrainingSummaries.open(destinations.tensorBoard(), graph,
+              settings.summaryEvery())) {
         log = SequenceTrainer.train(session, model, series, settings.iterations(),
-            settings.batchSize(), console, settings.progress());
+            settings.batchSize(), console, settings.progress(), summaries);
         prediction = SequenceGenerator.predict(session, model, instance);
         Checkpoints.save(session, destinations.checkpoint());
         savedModel = SavedModels.export(session, SavedModels.predictSignature(
@@ -66,7 +87,7 @@ public final class SequenceExperiment {
         destinations.checkpoint(), settings.generate());
     return new Outcome(config, log, prediction, mse(prediction, TimeSeries.testTarget()), generated,
         Divergence.of(generated.sequence(), Divergence.defaultLimit()), destinations.checkpoint(),
-        savedModel);
+        savedModel, destinations.tensorBoard());
   }
 
   /** The notebook's second session: a new graph, the checkpoint restored, then generation. */

@@ -1,6 +1,7 @@
 package dev.tfjava.course.sequence;
 
 import dev.tfjava.course.data.TimeSeries;
+import dev.tfjava.course.tensorboard.TrainingSummaries;
 import dev.tfjava.course.train.Progress;
 import dev.tfjava.course.train.Tensors;
 import java.io.PrintStream;
@@ -24,6 +25,8 @@ import org.tensorflow.types.TFloat32;
 public final class SequenceTrainer {
   /** How often the notebook prints the MSE. */
   public static final int REPORT_EVERY = 100;
+  /** How often the variables' histograms go to TensorBoard. */
+  public static final int HISTOGRAM_EVERY = 300;
 
   /** One printed line: the batch MSE after iteration {@code iteration}'s update. */
   public record Report(int iteration, float mse) {}
@@ -56,9 +59,11 @@ public final class SequenceTrainer {
    *
    * @param console where the notebook's lines go, or {@code null} for none
    * @param showProgress whether to draw a progress bar on stderr
+   * @param summaries TensorBoard: the batch loss every few steps, the printed MSEs, and the
+   *     variables' histograms every {@value #HISTOGRAM_EVERY} iterations and at the end
    */
   public static Log train(Session session, SequenceModel model, TimeSeries series, int iterations,
-      int batchSize, PrintStream console, boolean showProgress) {
+      int batchSize, PrintStream console, boolean showProgress, TrainingSummaries summaries) {
     int steps = model.config().steps();
     TimeSeries.Batch batch = series.nextBatch(batchSize, steps);
     FloatDataBuffer xValues = DataBuffers.of(batch.x(), true, false);
@@ -83,15 +88,20 @@ public final class SequenceTrainer {
             .addTarget(model.train()).fetch(model.loss()).run()) {
           batchLoss[iteration] = Tensors.scalar(result.get(0));
         }
+        summaries.loss(iteration, batchLoss[iteration]);
         if (iteration % REPORT_EVERY == 0 || iteration == iterations - 1) {
           float mse = loss(session, model, x, y);
           reports.add(new Report(iteration, mse));
+          summaries.scalar("mse", iteration, mse);
           if (console != null && iteration % REPORT_EVERY == 0) {
             console.println(iteration + "\tMSE: " + mse);
           }
           if (progress != null) {
             progress.message("MSE " + mse);
           }
+        }
+        if (iteration % HISTOGRAM_EVERY == 0 || iteration == iterations - 1) {
+          summaries.histograms(session, iteration, model.variables());
         }
         if (iteration == 0) {
           firstDone = System.nanoTime();

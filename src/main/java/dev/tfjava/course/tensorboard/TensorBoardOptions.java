@@ -18,6 +18,19 @@ public final class TensorBoardOptions {
   @Option(names = "--no-tensorboard", description = "Write no TensorBoard event files.")
   boolean disabled;
 
+  @Option(names = "--summary-every", defaultValue = "10", paramLabel = "N",
+      description = "Write the training loss to TensorBoard every N steps (default: ${DEFAULT-VALUE}).")
+  int summaryEvery;
+
+  /** Steps between two loss summaries. */
+  public int summaryEvery() {
+    if (summaryEvery < 1) {
+      throw dev.tfjava.course.CourseException.badInput("--summary-every must be >= 1, got "
+          + summaryEvery);
+    }
+    return summaryEvery;
+  }
+
   /** Where this run's events go, or empty when TensorBoard logging is off. */
   public Optional<Path> logdir(String lesson) {
     if (disabled) {

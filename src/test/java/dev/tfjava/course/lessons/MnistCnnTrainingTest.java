@@ -27,6 +27,7 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import dev.tfjava.course.tensorboard.TrainingSummaries;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -69,7 +70,8 @@ class MnistCnnTrainingTest {
     session = new Session(graph);
     Random shuffle = new Random(42);
     for (int epoch = 0; epoch < EPOCHS; epoch++) {
-      MnistCnn.trainEpoch(session, model, sample.train(), 50, 0.5f, shuffle, "test epoch " + epoch);
+      MnistCnn.trainEpoch(session, model, sample.train(), 50, 0.5f, shuffle, "test epoch " + epoch,
+          TrainingSummaries.disabled(), 0);
     }
     testAccuracy = MnistCnn.accuracy(new BatchedEvaluator(session, 128), model, sample.test());
     System.out.println("embedded sample, test accuracy after " + EPOCHS + " epochs: " + testAccuracy);
@@ -104,7 +106,8 @@ class MnistCnnTrainingTest {
     try (Graph g = new Graph()) {
       MnistCnn.Model m = MnistCnn.buildGraph(Ops.create(g), new Seeds(42), true);
       try (Session s = new Session(g)) {
-        MnistCnn.trainEpoch(s, m, sample.train(), 50, 0.5f, new Random(3), "reproducibility");
+        MnistCnn.trainEpoch(s, m, sample.train(), 50, 0.5f, new Random(3), "reproducibility",
+            TrainingSummaries.disabled(), 0);
         try (Result kernel = s.runner().fetch("fc1/kernel").run()) {
           return Tensors.toArray(kernel.get(0));
         }

@@ -1,0 +1,99 @@
+package dev.tfjava.course.tensorboard;
+
+import dev.tfjava.course.train.Tensors;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.tensorflow.Graph;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * What a training lesson shows in TensorBoard: the graph once (its name scopes become the Graphs
+ * tab's boxes), the training loss every {@code lossEvery} steps, the numbers the lesson prints
+ * (accuracies, MSEs) where it prints them, and histograms of every trainable variable now and then.
+ * A disabled instance ({@code --no-tensorboard}) does nothing, so the training loops call it
+ * unconditionally.
+ */
+public final class TrainingSummaries implements AutoCloseable {
+  private static final TrainingSummaries DISABLED = new TrainingSummaries(null, Integer.MAX_VALUE);
+
+  private final EventLog log;
+  private final int lossEvery;
+
+  private TrainingSummaries(EventLog log, int lossEvery) {
+    this.log = log;
+    this.lossEvery = lossEvery;
+  }
+
+  /** Logs nothing. */
+  public static TrainingSummaries disabled() {
+    return DISABLED;
+  }
+
+  /**
+   * Opens an event file in {@code logdir} (none when empty) and writes {@code graph} to it.
+   *
+   * @param lossEvery write the training loss at steps that are multiples of this
+   */
+  public static TrainingSummaries open(Optional<Path> logdir, Graph graph, int lossEvery) {
+    if (logdir.isEmpty()) {
+      return DISABLED;
+    }
+    if (lossEvery < 1) {
+      throw new IllegalArgumentException("lossEvery must be >= 1");
+    }
+    EventLog log = EventLog.open(logdir.get());
+    log.graph(graph.toGraphDef());
+    log.flush();
+    return new TrainingSummaries(log, lossEvery);
+  }
+
+  public boolean enabled() {
+    return log != null;
+  }
+
+  /** The event file, when enabled. */
+  public Optional<Path> file() {
+    return log == null ? Optional.empty() : Optional.of(log.file());
+  }
+
+  /** The training loss of {@code step}, written only every {@code lossEvery} steps. */
+  public void loss(long step, double loss) {
+    if (log != null && step % lossEvery == 0) {
+      log.scalar("loss", step, loss);
+    }
+  }
+
+  /** A number the lesson reports, e.g. {@code accuracy/test} after an epoch. */
+  public void scalar(String tag, long step, double value) {
+    if (log != null) {
+      log.scalar(tag, step, value);
+      log.flush();
+    }
+  }
+
+  /** Fetches every variable's current values and writes one histogram each, tagged by name. */
+  public void histograms(Session session, long step, List<Variable<TFloat32>> variables) {
+    if (log == null) {
+      return;
+    }
+    Session.Runner runner = session.runner();
+    variables.forEach(runner::fetch);
+    try (Result values = runner.run()) {
+      for (int i = 0; i < variables.size(); i++) {
+        log.histogram(variables.get(i).op().name(), step, Tensors.toArray(values.get(i)));
+      }
+    }
+    log.flush();
+  }
+
+  @Override
+  public void close() {
+    if (log != null) {
+      log.close();
+    }
+  }
+}
