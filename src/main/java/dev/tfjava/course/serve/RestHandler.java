@@ -14,6 +14,9 @@ import java.util.function.Consumer;
  * its stack trace). Nothing a client sends can escape this method.
  */
 final class RestHandler implements HttpHandler {
+  /** How much of an oversize body is read and thrown away before answering 413. */
+  private static final long SWALLOW_BYTES = 32L << 20;
+
   private final ModelRepository repository;
   private final Predictor predictor;
   private final long maxBodyBytes;
@@ -71,25 +74,42 @@ final class RestHandler implements HttpHandler {
     };
   }
 
-  /** The request body, refusing (413) one over the limit before or while reading it. */
+  /**
+   * The request body, refusing (413) one over the limit. An oversize body is still read and
+   * discarded up to {@link #SWALLOW_BYTES} so that the client, which is usually still sending,
+   * gets the 413 rather than a broken pipe; past that the connection is simply closed.
+   */
   private byte[] readBody(HttpExchange exchange) throws IOException {
     String declared = exchange.getRequestHeaders().getFirst("Content-Length");
-    if (declared != null) {
-      try {
-        if (Long.parseLong(declared.trim()) > maxBodyBytes) {
-          throw tooLarge();
-        }
-      } catch (NumberFormatException e) {
-        throw ServingException.badRequest("Bad Content-Length: " + declared);
-      }
+    long length;
+    try {
+      length = declared == null ? -1 : Long.parseLong(declared.trim());
+    } catch (NumberFormatException e) {
+      throw ServingException.badRequest("Bad Content-Length: " + declared);
     }
     try (InputStream in = exchange.getRequestBody()) {
+      if (length > maxBodyBytes) {
+        swallow(in);
+        throw tooLarge();
+      }
       // Chunked bodies have no length up front: read one byte past the limit to notice them.
       byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBodyBytes + 1));
       if (body.length > maxBodyBytes) {
+        swallow(in);
         throw tooLarge();
       }
       return body;
+    }
+  }
+
+  private static void swallow(InputStream in) throws IOException {
+    // read(), not skip(): the JDK's body stream inherits skip() from FilterInputStream, which
+    // skips on the raw connection past the end of the body and blocks for the next request.
+    byte[] sink = new byte[64 * 1024];
+    long left = SWALLOW_BYTES;
+    int n;
+    while (left > 0 && (n = in.read(sink, 0, (int) Math.min(sink.length, left))) > 0) {
+      left -= n;
     }
   }
 
