@@ -6,6 +6,7 @@ import dev.tfjava.course.serve.LoadedModel;
 import dev.tfjava.course.serve.ModelSource;
 import dev.tfjava.course.serve.Predictor;
 import dev.tfjava.course.serve.ServingException;
+import dev.tfjava.course.train.ThreadSettings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -76,7 +77,7 @@ public final class PredictCommand implements Callable<Integer> {
 
   private static LoadedModel load(String name, long version, Path versionDir) {
     try {
-      return LoadedModel.load(name, version, versionDir);
+      return LoadedModel.load(name, version, versionDir, ThreadSettings.TENSORFLOW_DEFAULT);
     } catch (RuntimeException e) {
       throw CourseException.badInput("could not load " + versionDir + ": " + e.getMessage(), e);
     }

@@ -3,6 +3,7 @@ package dev.tfjava.course.cli;
 import dev.tfjava.course.CourseException;
 import dev.tfjava.course.serve.ModelRepository;
 import dev.tfjava.course.serve.ServingServer;
+import dev.tfjava.course.train.ThreadSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,7 +38,7 @@ public final class ServeCommand implements Callable<Integer> {
   int port;
 
   @Option(names = "--threads", paramLabel = "N",
-      description = "Worker threads running requests (default: 2 per core).")
+      description = "Worker threads running requests (default: 4 per core).")
   Integer threads;
 
   @Option(names = "--queue", defaultValue = "256", paramLabel = "N",
@@ -48,6 +49,16 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--max-body-mb", defaultValue = "16", paramLabel = "MB",
       description = "Largest request body accepted; larger is 413 (default: ${DEFAULT-VALUE}).")
   long maxBodyMb;
+
+  @Option(names = "--intra-op-threads", defaultValue = "1", paramLabel = "N",
+      description = "TensorFlow threads inside one op (default: ${DEFAULT-VALUE}: requests run side "
+          + "by side instead; 0 = one per core).")
+  int intraOpThreads;
+
+  @Option(names = "--inter-op-threads", defaultValue = "1", paramLabel = "N",
+      description = "TensorFlow threads running independent ops of one request (default: "
+          + "${DEFAULT-VALUE}; 0 = one per core).")
+  int interOpThreads;
 
   @Option(names = "--poll-seconds", defaultValue = "2", paramLabel = "S",
       description = "How often to look for new model versions (default: ${DEFAULT-VALUE}).")
@@ -65,7 +76,8 @@ public final class ServeCommand implements Callable<Integer> {
           + "export there; run one first, or point --models at a folder of SavedModels)");
     }
     Consumer<String> log = ServeCommand::log;
-    ServingServer server = ServingServer.start(new ModelRepository(models, log), settings, log);
+    ServingServer server = ServingServer.start(new ModelRepository(models,
+        new ThreadSettings(intraOpThreads, interOpThreads), log), settings, log);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       log("stopping: draining requests and closing the models");
       server.close();
@@ -81,6 +93,9 @@ public final class ServeCommand implements Callable<Integer> {
   private ServingServer.Settings settings() {
     if (port < 0 || port > 65535) {
       throw CourseException.badInput("--port must be 0-65535, got " + port);
+    }
+    if (intraOpThreads < 0 || interOpThreads < 0) {
+      throw CourseException.badInput("--intra-op-threads and --inter-op-threads must be >= 0");
     }
     if ((threads != null && threads < 1) || queue < 1 || maxBodyMb < 1 || pollSeconds <= 0) {
       throw CourseException.badInput(

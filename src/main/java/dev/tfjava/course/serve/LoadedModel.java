@@ -1,6 +1,7 @@
 package dev.tfjava.course.serve;
 
 import dev.tfjava.course.export.SavedModels;
+import dev.tfjava.course.train.ThreadSettings;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -11,6 +12,7 @@ import org.tensorflow.SavedModelBundle;
 import org.tensorflow.SessionFunction;
 import org.tensorflow.Signature;
 import org.tensorflow.Tensor;
+import org.tensorflow.proto.ConfigProto;
 
 /**
  * One loaded version of a model: the SavedModel bundle shared by every request, its signatures,
@@ -46,9 +48,20 @@ public final class LoadedModel {
     this.functions = Map.copyOf(fns);
   }
 
-  /** Loads {@code <modelDir>/<version>} with the serve tag; the caller owns one reference. */
-  public static LoadedModel load(String name, long version, Path versionDir) {
-    return new LoadedModel(name, version, SavedModels.load(versionDir));
+  /**
+   * Loads a version folder with the serve tag and the given TensorFlow thread pools; the caller
+   * owns one reference.
+   */
+  public static LoadedModel load(String name, long version, Path versionDir,
+      ThreadSettings threads) {
+    ConfigProto config = ConfigProto.newBuilder()
+        .setIntraOpParallelismThreads(threads.intraOp())
+        .setInterOpParallelismThreads(threads.interOp())
+        .build();
+    return new LoadedModel(name, version, SavedModelBundle.loader(versionDir.toString())
+        .withTags(SavedModels.SERVE_TAG)
+        .withConfigProto(config)
+        .load());
   }
 
   public String name() {

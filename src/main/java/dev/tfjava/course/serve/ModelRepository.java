@@ -1,6 +1,7 @@
 package dev.tfjava.course.serve;
 
 import dev.tfjava.course.export.SavedModels;
+import dev.tfjava.course.train.ThreadSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -42,6 +43,7 @@ public final class ModelRepository implements ModelSource, AutoCloseable {
   }
 
   private final Path root;
+  private final ThreadSettings threads;
   private final Consumer<String> log;
   private final Map<String, Slot> slots = new ConcurrentHashMap<>();
   private ScheduledExecutorService watcher;
@@ -49,10 +51,12 @@ public final class ModelRepository implements ModelSource, AutoCloseable {
 
   /**
    * @param root the folder holding {@code <model>/<version>/} trees
+   * @param threads TensorFlow's thread pools for every loaded model
    * @param log where loading and unloading are reported, one line each
    */
-  public ModelRepository(Path root, Consumer<String> log) {
+  public ModelRepository(Path root, ThreadSettings threads, Consumer<String> log) {
     this.root = root;
+    this.threads = threads;
     this.log = log;
   }
 
@@ -91,7 +95,7 @@ public final class ModelRepository implements ModelSource, AutoCloseable {
   private void load(String name, long version, Path versionDir, Slot slot) {
     LoadedModel loaded;
     try {
-      loaded = LoadedModel.load(name, version, versionDir);
+      loaded = LoadedModel.load(name, version, versionDir, threads);
     } catch (RuntimeException e) {
       // A half-copied or corrupt version: keep serving the old one and say so once.
       slot.failedVersion = version;

@@ -32,9 +32,13 @@ public final class ServingServer implements AutoCloseable {
   public record Settings(String host, int port, int threads, int queueCapacity,
       long maxBodyBytes, Duration pollInterval) {
 
-    /** Defaults: 2 workers per core, 256 queued requests, 16 MiB bodies, a scan every 2 s. */
+    /**
+     * Defaults: 4 workers per core (each request runs TensorFlow on one thread, so requests
+     * overlap; measured best on 2 cores, see BENCHMARKS.md), 256 queued requests, 16 MiB bodies,
+     * a scan every 2 s.
+     */
     public static Settings defaults(String host, int port) {
-      return new Settings(host, port, 2 * Runtime.getRuntime().availableProcessors(), 256,
+      return new Settings(host, port, 4 * Runtime.getRuntime().availableProcessors(), 256,
           DEFAULT_MAX_BODY_MB << 20, Duration.ofSeconds(2));
     }
 
@@ -57,6 +61,8 @@ public final class ServingServer implements AutoCloseable {
 
   /** The default body limit: a 100-image MNIST request is about 0.5 MB. */
   public static final long DEFAULT_MAX_BODY_MB = 16;
+
+  private static final String NO_DELAY = "sun.net.httpserver.nodelay";
 
   /** How long {@link #close()} waits for running requests. */
   private static final Duration DRAIN = Duration.ofSeconds(10);
@@ -91,6 +97,12 @@ public final class ServingServer implements AutoCloseable {
           thread.setDaemon(true);
           return thread;
         }, new OverloadPolicy());
+    // The JDK server writes headers and body separately; with Nagle's algorithm on, the body then
+    // waits for the client's delayed ACK (~40 ms a request). Read once, when the server classes
+    // load, so it must be set before the first server is created.
+    if (System.getProperty(NO_DELAY) == null) {
+      System.setProperty(NO_DELAY, "true");
+    }
     HttpServer http;
     try {
       http = HttpServer.create(new InetSocketAddress(settings.host(), settings.port()), 256);

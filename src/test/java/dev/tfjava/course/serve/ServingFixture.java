@@ -24,6 +24,7 @@ import org.tensorflow.Tensor;
 import org.tensorflow.types.TInt64;
 import dev.tfjava.course.export.SavedModels;
 import dev.tfjava.course.train.Tensors;
+import dev.tfjava.course.train.ThreadSettings;
 
 /**
  * A real server on a loopback ephemeral port over freshly exported stand-in models
@@ -59,7 +60,8 @@ final class ServingFixture implements AutoCloseable {
   static ServingFixture start(Path models, ServingServer.Settings settings) {
     StandInModels.exportCnn(models, "mnist_cnn", 1);
     StandInModels.exportLstm(models, "lstm", 1);
-    ModelRepository repository = new ModelRepository(models, line -> { });
+    ModelRepository repository = new ModelRepository(models, new ThreadSettings(1, 1),
+        line -> { });
     return new ServingFixture(models, ServingServer.start(repository, settings, line -> { }));
   }
 
