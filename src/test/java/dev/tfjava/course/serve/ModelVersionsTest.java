@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.tfjava.course.serve.bench.StandInModels;
+import dev.tfjava.course.serve.tools.StandInModels;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.OptionalLong;

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
-import dev.tfjava.course.serve.bench.StandInModels;
+import dev.tfjava.course.serve.tools.StandInModels;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -1,4 +1,4 @@
-package dev.tfjava.course.serve.bench;
+package dev.tfjava.course.serve.tools;
 
 import java.util.Locale;
 import java.util.Random;

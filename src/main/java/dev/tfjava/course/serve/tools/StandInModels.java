@@ -1,4 +1,4 @@
-package dev.tfjava.course.serve.bench;
+package dev.tfjava.course.serve.tools;
 
 import dev.tfjava.course.export.SavedModels;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package dev.tfjava.course.serve.bench;
+package dev.tfjava.course.serve.tools;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -12,14 +12,16 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.ToDoubleFunction;
 
 /**
  * A closed-loop HTTP/1.1 load generator: N keep-alive connections, each sending the same POST as
  * soon as its previous answer is in, for a fixed time after a warm-up. Plain sockets keep the
- * client's own cost small on a machine the server shares. Prints one line:
- * requests/s, predictions/s, p50 and p99 latency, errors.
+ * client's own cost small on a machine the server shares. Each run's figures go to stderr; stdout
+ * gets one Markdown table row with the median of each figure over the runs: requests/s,
+ * predictions/s, p50 and p99 latency, and the total of errors.
  *
- * <p>{@code LoadGenerator URL mnist|lstm INSTANCES CONNECTIONS SECONDS}
+ * <p>{@code LoadGenerator URL mnist|lstm INSTANCES CONNECTIONS SECONDS RUNS}
  */
 public final class LoadGenerator {
   private static final double WARMUP_SECONDS = 2;
@@ -51,19 +53,38 @@ public final class LoadGenerator {
   private LoadGenerator() {}
 
   public static void main(String[] args) throws Exception {
-    if (args.length != 5) {
-      System.err.println("usage: LoadGenerator URL mnist|lstm INSTANCES CONNECTIONS SECONDS");
+    if (args.length != 6) {
+      System.err.println(
+          "usage: LoadGenerator URL mnist|lstm INSTANCES CONNECTIONS SECONDS RUNS");
       System.exit(2);
     }
+    URI url = URI.create(args[0]);
     int instances = Integer.parseInt(args[2]);
     String body = switch (args[1]) {
       case "mnist" -> RequestBodies.images(instances, 42);
       case "lstm" -> RequestBodies.windows(instances, 12.2);
       default -> throw new IllegalArgumentException("model kind must be mnist or lstm");
     };
-    Report report = run(URI.create(args[0]), body, instances, Integer.parseInt(args[3]),
-        Double.parseDouble(args[4]));
-    System.out.println(report);
+    int connections = Integer.parseInt(args[3]);
+    List<Report> reports = new ArrayList<>();
+    for (int run = 0; run < Integer.parseInt(args[5]); run++) {
+      Report report = run(url, body, instances, connections, Double.parseDouble(args[4]));
+      System.err.println("  run " + (run + 1) + ": " + report);
+      reports.add(report);
+    }
+    // Each figure's median over the runs: one noisy run on a shared machine does not decide.
+    System.out.printf(Locale.ROOT, "| %s | %d | %d | %.0f | %.0f | %.2f | %.2f | %d |%n",
+        url.getPath().replaceFirst(".*/models/", "").replace(":predict", ""), instances,
+        connections, median(reports, Report::requestsPerSecond),
+        median(reports, r -> r.requestsPerSecond() * instances),
+        median(reports, r -> r.percentileMillis(50)), median(reports, r -> r.percentileMillis(99)),
+        reports.stream().mapToLong(Report::errors).sum());
+  }
+
+  private static double median(List<Report> reports, ToDoubleFunction<Report> figure) {
+    double[] values = reports.stream().mapToDouble(figure).sorted().toArray();
+    int mid = values.length / 2;
+    return values.length % 2 == 1 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
   }
 
   /** Runs the load and returns what it measured (latencies sorted). */
