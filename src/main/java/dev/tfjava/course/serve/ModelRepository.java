@@ -27,7 +27,8 @@ import java.util.stream.Stream;
  * <p>{@link #startWatching} rescans the root every few seconds, as TF Serving polls its file
  * system: a new version is loaded beside the old one, swapped in, and the old one is released;
  * requests already running on it keep their lease and the bundle closes when the last one ends.
- * A version that fails to load is reported once and the previous one stays in service. A model
+ * A version that fails to load is retried on the next scans, up to 5 attempts (a copy may still
+ * be under way), while the previous one stays in service. A model
  * folder that disappears, or is left without versions, is unloaded.
  */
 public final class ModelRepository implements ModelSource, AutoCloseable {
@@ -40,7 +41,11 @@ public final class ModelRepository implements ModelSource, AutoCloseable {
     volatile LoadedModel current;
     final List<Long> retired = new ArrayList<>();
     long failedVersion = -1;
+    int failures;
   }
+
+  /** Loads of one version tried before giving up on it (TF Serving's default retry count). */
+  private static final int LOAD_ATTEMPTS = 5;
 
   private final Path root;
   private final ThreadSettings threads;
@@ -76,7 +81,8 @@ public final class ModelRepository implements ModelSource, AutoCloseable {
       Slot slot = slots.computeIfAbsent(name, n -> new Slot());
       long version = latest.getAsLong();
       LoadedModel current = slot.current;
-      if ((current == null || current.version() != version) && slot.failedVersion != version) {
+      boolean givenUp = slot.failedVersion == version && slot.failures >= LOAD_ATTEMPTS;
+      if ((current == null || current.version() != version) && !givenUp) {
         load(name, version, modelDir.resolve(Long.toString(version)), slot);
       }
     }
@@ -97,15 +103,19 @@ public final class ModelRepository implements ModelSource, AutoCloseable {
     try {
       loaded = LoadedModel.load(name, version, versionDir, threads);
     } catch (RuntimeException e) {
-      // A half-copied or corrupt version: keep serving the old one and say so once.
+      // A half-copied or corrupt version: keep serving the old one, retry on the next scans (a
+      // copy may still be under way), and give up after a few attempts.
+      slot.failures = slot.failedVersion == version ? slot.failures + 1 : 1;
       slot.failedVersion = version;
-      log.accept("could not load " + versionDir + " (" + e.getMessage() + ")"
+      log.accept("could not load " + versionDir + " (attempt " + slot.failures + " of "
+          + LOAD_ATTEMPTS + "): " + e.getMessage()
           + (slot.current != null ? "; still serving version " + slot.current.version() : ""));
       return;
     }
     LoadedModel previous = slot.current;
     slot.current = loaded;
     slot.failedVersion = -1;
+    slot.failures = 0;
     log.accept("serving " + name + " version " + version + " from " + versionDir);
     if (previous != null) {
       synchronized (slot.retired) {

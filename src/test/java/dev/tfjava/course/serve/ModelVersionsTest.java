@@ -83,4 +83,21 @@ class ModelVersionsTest {
           .at("/model_version_status/0/version").asText());
     }
   }
+
+  @Test
+  void brokenNewVersionLeavesTheOldOneServing() throws Exception {
+    ServingServer.Settings settings = ServingFixture.settings()
+        .withPollInterval(Duration.ofMillis(100));
+    try (ServingFixture serving = ServingFixture.start(models, settings)) {
+      Path broken = java.nio.file.Files.createDirectories(models.resolve("lstm/2"));
+      java.nio.file.Files.writeString(broken.resolve("saved_model.pb"), "not a SavedModel");
+      Thread.sleep(1500); // several scans, each trying (and failing) to load version 2
+      String body = ServingFixture.windowInstances(ServingFixture.windows(1, 12.2));
+      assertEquals(200, serving.post("/v1/models/lstm:predict", body).status());
+      JsonNode status = serving.get("/v1/models/lstm").json().path("model_version_status");
+      assertEquals(1, status.size(), status.toString());
+      assertEquals("1", status.get(0).path("version").asText());
+      assertError(404, serving.get("/v1/models/lstm/versions/2"));
+    }
+  }
 }
