@@ -3,6 +3,7 @@ package dev.tfjava.course.serve;
 import dev.tfjava.course.export.SavedModels;
 import dev.tfjava.course.train.ThreadSettings;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -12,7 +13,10 @@ import org.tensorflow.SavedModelBundle;
 import org.tensorflow.SessionFunction;
 import org.tensorflow.Signature;
 import org.tensorflow.Tensor;
+import org.tensorflow.ndarray.Shape;
 import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.proto.DataType;
+import org.tensorflow.types.TFloat32;
 
 /**
  * One loaded version of a model: the SavedModel bundle shared by every request, its signatures,
@@ -95,6 +99,29 @@ public final class LoadedModel {
           + signature.methodName() + "\", not tensorflow/serving/predict");
     }
     return signature;
+  }
+
+  /**
+   * Runs each predict signature once on zeros (batch of one) so that the first real request does
+   * not pay for TensorFlow's lazy kernel set-up. Signatures with other than float inputs of known
+   * rank are skipped (the course's models have none).
+   */
+  public void warmUp() {
+    for (ServingSignature signature : signatures.values()) {
+      boolean floatsOnly = signature.inputs().values().stream()
+          .allMatch(spec -> !spec.unknownRank() && spec.dtype() == DataType.DT_FLOAT);
+      if (!signature.predictable() || !functions.containsKey(signature.key()) || !floatsOnly) {
+        continue;
+      }
+      Map<String, Tensor> zeros = new LinkedHashMap<>();
+      try {
+        signature.inputs().forEach((alias, spec) -> zeros.put(alias, TFloat32.tensorOf(
+            Shape.of(Arrays.stream(spec.dims()).map(d -> d < 0 ? 1 : d).toArray()))));
+        run(signature.key(), zeros).close();
+      } finally {
+        zeros.values().forEach(Tensor::close);
+      }
+    }
   }
 
   /** Runs a signature; the caller closes the result (and with it every output tensor). */

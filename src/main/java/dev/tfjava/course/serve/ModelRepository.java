@@ -99,10 +99,15 @@ public final class ModelRepository implements ModelSource, AutoCloseable {
   }
 
   private void load(String name, long version, Path versionDir, Slot slot) {
-    LoadedModel loaded;
+    LoadedModel loaded = null;
     try {
       loaded = LoadedModel.load(name, version, versionDir, threads);
+      // Before the swap, on this thread: requests meet a model that has already run once.
+      loaded.warmUp();
     } catch (RuntimeException e) {
+      if (loaded != null) {
+        loaded.release();
+      }
       // A half-copied or corrupt version: keep serving the old one, retry on the next scans (a
       // copy may still be under way), and give up after a few attempts.
       slot.failures = slot.failedVersion == version ? slot.failures + 1 : 1;
