@@ -16,7 +16,10 @@ import picocli.CommandLine.Spec;
 @Command(name = "lessons", mixinStandardHelpOptions = true,
     description = "TensorFlow Java ports of the deep-learning course notebooks.",
     subcommands = {LessonsLauncher.ListLessons.class, LessonsLauncher.AllLessons.class},
-    footer = {"", "Run `lessons <lesson> --help` for a lesson's options."})
+    footer = {"", "Run `lessons <lesson> --help` for a lesson's options.",
+        "`lessons serve` serves the exported models (TensorFlow Serving's REST API);",
+        "`lessons predict` answers one request from a file;",
+        "`lessons example-requests` writes request bodies to try them with."})
 public final class LessonsLauncher implements Callable<Integer> {
 
   @Spec
@@ -26,12 +29,17 @@ public final class LessonsLauncher implements Callable<Integer> {
     System.exit(commandLine().execute(args));
   }
 
-  /** The launcher with every lesson registered as a subcommand. */
+  /** The launcher with every lesson, {@code serve} and {@code predict} as subcommands. */
   public static CommandLine commandLine() {
     CommandLine launcher = CommandLines.create(new LessonsLauncher());
     for (Lesson lesson : LessonCatalog.lessons()) {
       launcher.addSubcommand(lesson.name(), CommandLines.create(lesson));
     }
+    // Not lessons: tools for the models the lessons export.
+    launcher.addSubcommand("serve", CommandLines.create(new ServeCommand()));
+    launcher.addSubcommand("predict", CommandLines.create(new PredictCommand()));
+    launcher.addSubcommand("example-requests", CommandLines.create(
+        new dev.tfjava.course.serve.tools.ExampleRequests()));
     return launcher;
   }
 

@@ -1,0 +1,87 @@
+package dev.tfjava.course.cli;
+
+import dev.tfjava.course.CourseException;
+import dev.tfjava.course.export.SavedModels;
+import dev.tfjava.course.serve.LoadedModel;
+import dev.tfjava.course.serve.ModelSource;
+import dev.tfjava.course.serve.Predictor;
+import dev.tfjava.course.serve.ServingException;
+import dev.tfjava.course.train.ThreadSettings;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.OptionalLong;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code lessons predict}: one {@code :predict} request answered without a server, printing the
+ * exact JSON {@code lessons serve} would send back.
+ */
+@Command(name = "predict", mixinStandardHelpOptions = true,
+    description = {"Answer one TensorFlow Serving predict request from a file, without a server.",
+        "Prints the same JSON `lessons serve` returns for POST /v1/models/<model>:predict."})
+public final class PredictCommand implements Callable<Integer> {
+
+  @Option(names = "--model", required = true, paramLabel = "DIR",
+      description = "The model's folder, e.g. saved-models/mnist_cnn.")
+  Path model;
+
+  @Option(names = "--version", paramLabel = "N",
+      description = "Version to use (default: the highest, as the server serves).")
+  Long version;
+
+  @Option(names = "--input", required = true, paramLabel = "FILE",
+      description = "Request body: {\"instances\": [...]} or {\"inputs\": ...}, "
+          + "optionally with \"signature_name\".")
+  Path input;
+
+  public static void main(String[] args) {
+    CommandLines.runAndExit(new PredictCommand(), args);
+  }
+
+  @Override
+  public Integer call() {
+    byte[] body = readInput();
+    long chosen = version != null ? version : SavedModels.latestVersion(model).orElseThrow(
+        () -> CourseException.badInput("--model " + model + ": no numeric version folders"
+            + " (expected " + model + "/<version>/saved_model.pb)"));
+    Path versionDir = model.resolve(Long.toString(chosen));
+    if (!Files.isRegularFile(versionDir.resolve("saved_model.pb"))) {
+      throw CourseException.badInput("no SavedModel at " + versionDir);
+    }
+    String name = model.toAbsolutePath().normalize().getFileName().toString();
+    LoadedModel loaded = load(name, chosen, versionDir);
+    try {
+      byte[] response = new Predictor(ModelSource.of(loaded))
+          .predict(name, OptionalLong.of(chosen), body);
+      System.out.println(new String(response, StandardCharsets.UTF_8));
+      return 0;
+    } catch (ServingException e) {
+      throw new CourseException(e.status() < 500 ? CourseException.BAD_INPUT : 1,
+          "--input " + input + ": " + e.getMessage() + " (HTTP " + e.status() + ")");
+    } finally {
+      loaded.release();
+    }
+  }
+
+  private byte[] readInput() {
+    try {
+      return Files.readAllBytes(input);
+    } catch (IOException e) {
+      throw CourseException.badInput("--input " + input + ": cannot read it (" + e + ")");
+    }
+  }
+
+  private static LoadedModel load(String name, long version, Path versionDir) {
+    try {
+      // The server's default session threads (1/1): the same kernels split the same way, so both
+      // print the same digits (another thread count may round differently in the last place).
+      return LoadedModel.load(name, version, versionDir, new ThreadSettings(1, 1));
+    } catch (RuntimeException e) {
+      throw CourseException.badInput("could not load " + versionDir + ": " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,114 @@
+package dev.tfjava.course.cli;
+
+import dev.tfjava.course.CourseException;
+import dev.tfjava.course.serve.ModelRepository;
+import dev.tfjava.course.serve.ServingServer;
+import dev.tfjava.course.train.ThreadSettings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.time.temporal.ChronoUnit;
+import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code lessons serve}: TensorFlow Serving's REST API over the exported SavedModels, until
+ * Ctrl-C or SIGTERM (which drain running requests and close the models).
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+    description = {"Serve saved-models/<model>/<version>/ with TensorFlow Serving's REST API:",
+        "GET /v1/models/<model>[/versions/<n>][/metadata], "
+            + "POST /v1/models/<model>[/versions/<n>]:predict.",
+        "The highest version of each model is served; new versions are picked up while running."})
+public final class ServeCommand implements Callable<Integer> {
+
+  @Option(names = "--models", defaultValue = "saved-models", paramLabel = "DIR",
+      description = "Folder of <model>/<version>/ SavedModels (default: ${DEFAULT-VALUE}).")
+  Path models;
+
+  @Option(names = "--host", defaultValue = "127.0.0.1", paramLabel = "ADDRESS",
+      description = "Address to listen on (default: ${DEFAULT-VALUE}; 0.0.0.0 for every interface).")
+  String host;
+
+  @Option(names = "--port", defaultValue = "8501", paramLabel = "N",
+      description = "Port (default: ${DEFAULT-VALUE}, TensorFlow Serving's REST port).")
+  int port;
+
+  @Option(names = "--threads", paramLabel = "N",
+      description = "Worker threads running requests (default: 4 per core).")
+  Integer threads;
+
+  @Option(names = "--queue", defaultValue = "256", paramLabel = "N",
+      description = "Requests that may wait for a worker; beyond that the answer is 503 "
+          + "(default: ${DEFAULT-VALUE}).")
+  int queue;
+
+  @Option(names = "--max-body-mb", defaultValue = "16", paramLabel = "MB",
+      description = "Largest request body accepted; larger is 413 (default: ${DEFAULT-VALUE}).")
+  long maxBodyMb;
+
+  @Option(names = "--intra-op-threads", defaultValue = "1", paramLabel = "N",
+      description = "TensorFlow threads inside one op (default: ${DEFAULT-VALUE}: requests run side "
+          + "by side instead; 0 = one per core).")
+  int intraOpThreads;
+
+  @Option(names = "--inter-op-threads", defaultValue = "1", paramLabel = "N",
+      description = "TensorFlow threads running independent ops of one request (default: "
+          + "${DEFAULT-VALUE}; 0 = one per core).")
+  int interOpThreads;
+
+  @Option(names = "--poll-seconds", defaultValue = "2", paramLabel = "S",
+      description = "How often to look for new model versions (default: ${DEFAULT-VALUE}).")
+  double pollSeconds;
+
+  public static void main(String[] args) {
+    CommandLines.runAndExit(new ServeCommand(), args);
+  }
+
+  @Override
+  public Integer call() throws InterruptedException {
+    ServingServer.Settings settings = settings();
+    if (!Files.isDirectory(models)) {
+      throw CourseException.badInput("--models " + models + ": no such folder (the lessons "
+          + "export there; run one first, or point --models at a folder of SavedModels)");
+    }
+    Consumer<String> log = ServeCommand::log;
+    ServingServer server = ServingServer.start(new ModelRepository(models,
+        new ThreadSettings(intraOpThreads, interOpThreads), log), settings, log);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      log("stopping: draining requests and closing the models");
+      server.close();
+    }, "serve-shutdown"));
+    log("listening on http://" + host + ":" + server.port() + "/v1/models/<model> with "
+        + settings.threads() + " workers; models: "
+        + (server.repository().modelNames().isEmpty() ? "none yet (waiting for versions in "
+            + models + ")" : server.repository().modelNames()));
+    server.awaitStop();
+    return 0;
+  }
+
+  private ServingServer.Settings settings() {
+    if (port < 0 || port > 65535) {
+      throw CourseException.badInput("--port must be 0-65535, got " + port);
+    }
+    if (intraOpThreads < 0 || interOpThreads < 0) {
+      throw CourseException.badInput("--intra-op-threads and --inter-op-threads must be >= 0");
+    }
+    if ((threads != null && threads < 1) || queue < 1 || maxBodyMb < 1 || pollSeconds <= 0) {
+      throw CourseException.badInput(
+          "--threads, --queue, --max-body-mb and --poll-seconds must be positive");
+    }
+    ServingServer.Settings settings = ServingServer.Settings.defaults(host, port)
+        .withQueueCapacity(queue)
+        .withMaxBodyBytes(maxBodyMb << 20)
+        .withPollInterval(Duration.ofMillis(Math.round(pollSeconds * 1000)));
+    return threads == null ? settings : settings.withThreads(threads);
+  }
+
+  private static void log(String message) {
+    System.err.println(LocalTime.now().truncatedTo(ChronoUnit.SECONDS) + " serve: " + message);
+  }
+}

@@ -1,0 +1,231 @@
+package dev.tfjava.course.serve.tools;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * A closed-loop HTTP/1.1 load generator: N keep-alive connections, each sending the same POST as
+ * soon as its previous answer is in, for a fixed time after a warm-up. Plain sockets keep the
+ * client's own cost small on a machine the server shares. Each run's figures go to stderr; stdout
+ * gets one Markdown table row with the median of each figure over the runs: requests/s,
+ * predictions/s, p50 and p99 latency, and the total of errors.
+ *
+ * <p>{@code LoadGenerator URL mnist|lstm INSTANCES CONNECTIONS SECONDS RUNS}
+ */
+public final class LoadGenerator {
+  private static final double WARMUP_SECONDS = 2;
+
+  /** What one run measured. */
+  public record Report(long requests, long errors, double seconds, long[] latenciesNanos,
+      int instances) {
+    double requestsPerSecond() {
+      return requests / seconds;
+    }
+
+    double percentileMillis(double p) {
+      if (latenciesNanos.length == 0) {
+        return Double.NaN;
+      }
+      int index = (int) Math.ceil(p / 100 * latenciesNanos.length) - 1;
+      return latenciesNanos[Math.max(0, index)] / 1e6;
+    }
+
+    @Override
+    public String toString() {
+      return String.format(Locale.ROOT,
+          "requests/s %.0f  predictions/s %.0f  p50 %.2f ms  p99 %.2f ms  errors %d  (%d requests)",
+          requestsPerSecond(), requestsPerSecond() * instances, percentileMillis(50),
+          percentileMillis(99), errors, requests);
+    }
+  }
+
+  private LoadGenerator() {}
+
+  public static void main(String[] args) throws Exception {
+    if (args.length != 6) {
+      System.err.println(
+          "usage: LoadGenerator URL mnist|lstm INSTANCES CONNECTIONS SECONDS RUNS");
+      System.exit(2);
+    }
+    URI url = URI.create(args[0]);
+    int instances = Integer.parseInt(args[2]);
+    String body = switch (args[1]) {
+      case "mnist" -> RequestBodies.images(instances, 42);
+      case "lstm" -> RequestBodies.windows(instances, 12.2);
+      default -> throw new IllegalArgumentException("model kind must be mnist or lstm");
+    };
+    int connections = Integer.parseInt(args[3]);
+    List<Report> reports = new ArrayList<>();
+    for (int run = 0; run < Integer.parseInt(args[5]); run++) {
+      Report report = run(url, body, instances, connections, Double.parseDouble(args[4]));
+      System.err.println("  run " + (run + 1) + ": " + report);
+      reports.add(report);
+    }
+    // Each figure's median over the runs: one noisy run on a shared machine does not decide.
+    System.out.printf(Locale.ROOT, "| %s | %d | %d | %.0f | %.0f | %.2f | %.2f | %d |%n",
+        url.getPath().replaceFirst(".*/models/", "").replace(":predict", ""), instances,
+        connections, median(reports, Report::requestsPerSecond),
+        median(reports, r -> r.requestsPerSecond() * instances),
+        median(reports, r -> r.percentileMillis(50)), median(reports, r -> r.percentileMillis(99)),
+        reports.stream().mapToLong(Report::errors).sum());
+  }
+
+  private static double median(List<Report> reports, ToDoubleFunction<Report> figure) {
+    double[] values = reports.stream().mapToDouble(figure).sorted().toArray();
+    int mid = values.length / 2;
+    return values.length % 2 == 1 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
+  }
+
+  /** Runs the load and returns what it measured (latencies sorted). */
+  public static Report run(URI url, String body, int instances, int connections, double seconds)
+      throws InterruptedException {
+    byte[] payload = body.getBytes(StandardCharsets.UTF_8);
+    byte[] request = ("POST " + url.getRawPath() + " HTTP/1.1\r\nHost: " + url.getHost() + ":"
+        + url.getPort() + "\r\nContent-Type: application/json\r\nContent-Length: "
+        + payload.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+    long start = System.nanoTime();
+    long measureFrom = start + (long) (WARMUP_SECONDS * 1e9);
+    long end = measureFrom + (long) (seconds * 1e9);
+    AtomicBoolean failed = new AtomicBoolean();
+    List<Client> clients = new ArrayList<>();
+    for (int i = 0; i < connections; i++) {
+      Client client = new Client(url, request, payload, measureFrom, end, failed);
+      clients.add(client);
+      client.start();
+    }
+    long requests = 0;
+    long errors = 0;
+    List<long[]> latencies = new ArrayList<>();
+    for (Client client : clients) {
+      client.join();
+      requests += client.count;
+      errors += client.errors;
+      latencies.add(Arrays.copyOf(client.latencies, client.count));
+    }
+    long[] all = latencies.stream().flatMapToLong(Arrays::stream).sorted().toArray();
+    return new Report(requests, errors, seconds, all, instances);
+  }
+
+  /** One connection's loop. */
+  private static final class Client extends Thread {
+    final URI url;
+    final byte[] head;
+    final byte[] payload;
+    final long measureFrom;
+    final long end;
+    final AtomicBoolean failed;
+    long[] latencies = new long[1 << 16];
+    int count;
+    long errors;
+
+    Client(URI url, byte[] head, byte[] payload, long measureFrom, long end,
+        AtomicBoolean failed) {
+      this.url = url;
+      this.head = head;
+      this.payload = payload;
+      this.measureFrom = measureFrom;
+      this.end = end;
+      this.failed = failed;
+      setDaemon(true);
+    }
+
+    @Override
+    public void run() {
+      Socket socket = null;
+      InputStream in = null;
+      try {
+        while (System.nanoTime() < end) {
+          if (socket == null) {
+            socket = new Socket(url.getHost(), url.getPort());
+            socket.setTcpNoDelay(true);
+            in = new BufferedInputStream(socket.getInputStream(), 1 << 16);
+          }
+          long sent = System.nanoTime();
+          OutputStream out = socket.getOutputStream();
+          out.write(head);
+          out.write(payload);
+          out.flush();
+          Response response = Response.read(in);
+          long done = System.nanoTime();
+          if (sent >= measureFrom && done <= end) {
+            record(done - sent, response.status != 200);
+          }
+          if (response.close) {
+            socket.close();
+            socket = null;
+          }
+        }
+      } catch (IOException e) {
+        errors++;
+        failed.set(true);
+        System.err.println("connection failed: " + e);
+      } finally {
+        if (socket != null) {
+          try {
+            socket.close();
+          } catch (IOException ignored) {
+            // Closing after the run; nothing to report.
+          }
+        }
+      }
+    }
+
+    private void record(long nanos, boolean error) {
+      if (count == latencies.length) {
+        latencies = Arrays.copyOf(latencies, count * 2);
+      }
+      latencies[count++] = nanos;
+      if (error) {
+        errors++;
+      }
+    }
+  }
+
+  /** The parts of an HTTP/1.1 response the loop needs; the body is read and dropped. */
+  private record Response(int status, boolean close) {
+    static Response read(InputStream in) throws IOException {
+      String statusLine = line(in);
+      int status = Integer.parseInt(statusLine.split(" ")[1]);
+      long length = -1;
+      boolean close = false;
+      for (String header = line(in); !header.isEmpty(); header = line(in)) {
+        String lower = header.toLowerCase(Locale.ROOT);
+        if (lower.startsWith("content-length:")) {
+          length = Long.parseLong(lower.substring(15).trim());
+        } else if (lower.startsWith("connection:") && lower.contains("close")) {
+          close = true;
+        }
+      }
+      if (length < 0) {
+        throw new IOException("response without Content-Length");
+      }
+      in.readNBytes((int) length);
+      return new Response(status, close);
+    }
+
+    private static String line(InputStream in) throws IOException {
+      StringBuilder line = new StringBuilder();
+      int c;
+      while ((c = in.read()) != '\n') {
+        if (c < 0) {
+          throw new IOException("connection closed mid-response");
+        }
+        if (c != '\r') {
+          line.append((char) c);
+        }
+      }
+      return line.toString();
+    }
+  }
+}

@@ -1,0 +1,101 @@
+package dev.tfjava.course.serve;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tfjava.course.cli.LessonsLauncher;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code lessons predict} prints exactly the server's response body; bad input exits 2. */
+class PredictCommandTest {
+  @TempDir
+  static Path models;
+  @TempDir
+  static Path files;
+  static ServingFixture serving;
+
+  @BeforeAll
+  static void start() {
+    serving = ServingFixture.start(models, ServingFixture.settings());
+  }
+
+  @AfterAll
+  static void stop() {
+    serving.close();
+  }
+
+  /** The exit code, stdout and stderr of one launcher run. */
+  private record Run(int exitCode, String out, String err) {}
+
+  private static Run predict(String... args) {
+    CommandLine launcher = LessonsLauncher.commandLine();
+    StringWriter err = new StringWriter();
+    launcher.getSubcommands().get("predict").setErr(new PrintWriter(err));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    PrintStream original = System.out;
+    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    try {
+      String[] full = new String[args.length + 1];
+      full[0] = "predict";
+      System.arraycopy(args, 0, full, 1, args.length);
+      int code = launcher.execute(full);
+      return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString());
+    } finally {
+      System.setOut(original);
+    }
+  }
+
+  @Test
+  void printsTheServersResponseBody() throws Exception {
+    String[][] requests = {
+        {"mnist_cnn", ServingFixture.imageInstances(ServingFixture.images(2, 3))},
+        {"lstm", ServingFixture.windowInstances(ServingFixture.windows(3, 12.2))},
+        {"lstm", "{\"inputs\": {\"X\": [[[1],[2],[3],[4],[5],[6],[7],[8],[9],[10],[11],[12],[13],"
+            + "[14],[15],[16],[17],[18],[19],[20]]]}}"},
+    };
+    for (String[] request : requests) {
+      Path file = files.resolve(request[0] + ".json");
+      Files.writeString(file, request[1]);
+      String server = serving.post("/v1/models/" + request[0] + ":predict", request[1]).body();
+      Run run = predict("--model", models.resolve(request[0]).toString(), "--input",
+          file.toString());
+      assertEquals(0, run.exitCode(), run.err());
+      assertEquals(server, run.out().strip());
+      Run versioned = predict("--model", models.resolve(request[0]).toString(), "--version", "1",
+          "--input", file.toString());
+      assertEquals(server, versioned.out().strip());
+    }
+  }
+
+  @Test
+  void badFileOrRequestExitsTwoWithOneLine() throws Exception {
+    String lstm = models.resolve("lstm").toString();
+    Path malformed = Files.writeString(files.resolve("bad.json"), "{\"instances\": [1,");
+    Path wrongShape = Files.writeString(files.resolve("shape.json"), "{\"instances\": [[1, 2]]}");
+    String[][] cases = {
+        {"--model", lstm, "--input", files.resolve("missing.json").toString()},
+        {"--model", lstm, "--input", malformed.toString()},
+        {"--model", lstm, "--input", wrongShape.toString()},
+        {"--model", lstm, "--version", "9", "--input", wrongShape.toString()},
+        {"--model", files.resolve("no-model").toString(), "--input", wrongShape.toString()},
+        {"--model", lstm},
+    };
+    for (String[] args : cases) {
+      Run run = predict(args);
+      assertEquals(2, run.exitCode(), String.join(" ", args) + " → " + run.err());
+      assertEquals(1, run.err().strip().lines().count(), run.err());
+      assertTrue(run.out().isEmpty(), run.out());
+    }
+  }
+}
