@@ -35,7 +35,8 @@ class MnistCnnCliTest {
     List<String> all = new ArrayList<>(List.of("mnist-cnn", "--offline",
         "--cache", dir.resolve("cache").toString(), "--out", dir.resolve("out").toString(),
         "--models", dir.resolve("models").toString(),
-        "--checkpoints", dir.resolve("checkpoints").toString()));
+        "--checkpoints", dir.resolve("checkpoints").toString(),
+        "--logdir", dir.resolve("tf_logs").toString()));
     all.addAll(List.of(args));
     return launcher.execute(all.toArray(String[]::new));
   }

@@ -24,8 +24,14 @@ class SequenceLessonTest {
     Path out = temp.resolve("out");
     int exit = LessonsLauncher.commandLine().execute("sequences", "--quick", "--out",
         out.toString(), "--models", temp.resolve("models").toString(), "--checkpoints",
-        temp.resolve("checkpoints").toString(), "--device", "cpu");
+        temp.resolve("checkpoints").toString(), "--device", "cpu",
+        "--logdir", temp.resolve("tf_logs").toString());
     assertEquals(0, exit);
+    // One event file per cell, in a subfolder named after its model.
+    for (String model : new String[] {"basic_rnn", "lstm", "gru"}) {
+      assertEquals(1, dev.tfjava.course.tensorboard.EventFiles
+          .find(temp.resolve("tf_logs").resolve(model)).size(), model);
+    }
     for (String model : new String[] {"basic_rnn", "lstm", "gru"}) {
       for (String figure : new String[] {"testing_the_model", "generated", "training_mse"}) {
         assertTrue(Files.size(out.resolve(model + "_" + figure + ".png")) > 10_000, model + figure);
