@@ -258,6 +258,7 @@ public final class MnistCnn extends Lesson {
         });
         List<EpochStats> history =
             trainEpochs(context, sess, model, train, mnist, nEpochs, summaries);
+        context.metrics().put("tensorboard_seconds", summaries.seconds());
         afterTraining(context, sess, graph, model, mnist, history);
       }
     }

@@ -171,6 +171,7 @@ public abstract class SequenceLesson extends Lesson {
     m.put("train_seconds", outcome.log().seconds());
     m.put("ms_per_iteration", outcome.log().msPerIteration());
     m.put("first_iteration_ms", outcome.log().firstIterationMs());
+    m.put("tensorboard_seconds", outcome.log().tensorBoardSeconds());
     m.put("generation_ms_per_step", outcome.generated().msPerStep());
     m.put("generation_setup_ms", outcome.generated().setupMs());
     Divergence d = outcome.divergence();

@@ -32,6 +32,16 @@ public final class Initializers {
     }
     long fanIn = receptiveField * shape.get(shape.numDimensions() - 2);
     long fanOut = receptiveField * shape.get(shape.numDimensions() - 1);
+    return glorotUniform(tf, seeds, shape, fanIn, fanOut);
+  }
+
+  /**
+   * Glorot uniform with explicit fans: a recurrent cell stores its kernel in two parts (input and
+   * recurrent weights), and each part takes the limit of the whole [input + units, width] kernel,
+   * as TF1's cells do.
+   */
+  public static Operand<TFloat32> glorotUniform(Ops tf, Seeds seeds, Shape shape, long fanIn,
+      long fanOut) {
     float limit = (float) Math.sqrt(6.0 / (fanIn + fanOut));
     Operand<TFloat32> unit = tf.random.randomUniform(tf.constant(shape), TFloat32.class,
         RandomUniform.seed(seeds.graphSeed()), RandomUniform.seed2(seeds.nextOpSeed()));

@@ -5,6 +5,7 @@ import dev.tfjava.course.nn.cells.CellKind;
 import dev.tfjava.course.nn.cells.ModelVariables;
 import dev.tfjava.course.nn.cells.RecurrentCell;
 import dev.tfjava.course.nn.cells.StaticUnroll;
+import dev.tfjava.course.train.AdamUpdate;
 import dev.tfjava.course.train.Seeds;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,8 +17,6 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
-import org.tensorflow.framework.optimizers.Adam;
-import org.tensorflow.framework.optimizers.Optimizer.GradAndVar;
 
 /**
  * The Unit 3 graph, one for all three cells, in the notebook's name scopes:
@@ -63,7 +62,7 @@ public final class SequenceModel {
   public record SingleStep(Placeholder<TFloat32> x, List<Placeholder<TFloat32>> state,
       List<Operand<TFloat32>> newState, Operand<TFloat32> output) {}
 
-  private SequenceModel(Config config, Graph graph, Ops tf, Seeds seeds, boolean training) {
+  private SequenceModel(Config config, Ops tf, Seeds seeds, boolean training) {
     this.config = config;
     int steps = config.steps();
     ModelVariables vars = new ModelVariables(tf, seeds);
@@ -110,14 +109,8 @@ public final class SequenceModel {
       Ops train = tf.withSubScope("Training");
       loss = train.withName("loss").math.mean(train.math.squaredDifference(outputs, y),
           train.constant(new int[] {0, 1, 2}));
-      // Explicit gradients of this model's variables only (minimize would take every variable of
-      // the graph, the optimizer's own included).
-      var gradients = train.gradients(loss, variables);
-      List<GradAndVar<? extends org.tensorflow.types.family.TType>> pairs = new ArrayList<>();
-      for (int i = 0; i < variables.size(); i++) {
-        pairs.add(new GradAndVar<>(gradients.<TFloat32>dy(i), variables.get(i).asOutput()));
-      }
-      this.train = new Adam(graph, config.learningRate()).applyGradients(pairs, "train");
+      // Adam on this model's variables only, as the MNIST lesson trains (train/AdamUpdate).
+      this.train = AdamUpdate.minimize(train, loss, variables, config.learningRate());
     } else {
       loss = null;
       this.train = null;
@@ -126,12 +119,12 @@ public final class SequenceModel {
 
   /** The graph for training: model, loss and Adam. */
   public static SequenceModel training(Graph graph, Ops tf, Config config, Seeds seeds) {
-    return new SequenceModel(config, graph, tf, seeds, true);
+    return new SequenceModel(config, tf, seeds, true);
   }
 
   /** The graph for predicting and generating only (restore its variables from a checkpoint). */
   public static SequenceModel inference(Graph graph, Ops tf, Config config, Seeds seeds) {
-    return new SequenceModel(config, graph, tf, seeds, false);
+    return new SequenceModel(config, tf, seeds, false);
   }
 
   public Config config() {

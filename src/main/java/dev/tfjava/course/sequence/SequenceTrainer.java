@@ -39,9 +39,10 @@ public final class SequenceTrainer {
    * @param seconds wall time of the whole loop, first-run set-up included
    * @param firstIterationMs the first iteration alone: TensorFlow initialises the variables and
    *     prepares the graph for these feeds and fetches
+   * @param tensorBoardSeconds the part of {@code seconds} spent writing TensorBoard summaries
    */
   public record Log(List<Report> reports, float[] batchLoss, double seconds,
-      double firstIterationMs) {
+      double firstIterationMs, double tensorBoardSeconds) {
     /** The last reported MSE. */
     public float finalMse() {
       return reports.get(reports.size() - 1).mse();
@@ -112,7 +113,7 @@ public final class SequenceTrainer {
       }
     }
     return new Log(reports, batchLoss, (System.nanoTime() - start) / 1e9,
-        (firstDone - start) / 1e6);
+        (firstDone - start) / 1e6, summaries.seconds());
   }
 
   /** The loss on a fed batch without training (the notebook's {@code loss.eval}). */

@@ -22,6 +22,8 @@ public final class TrainingSummaries implements AutoCloseable {
 
   private final EventLog log;
   private final int lossEvery;
+  /** Time spent in this class, to report what TensorBoard costs the training loop. */
+  private long nanos;
 
   private TrainingSummaries(EventLog log, int lossEvery) {
     this.log = log;
@@ -60,18 +62,27 @@ public final class TrainingSummaries implements AutoCloseable {
     return log == null ? Optional.empty() : Optional.of(log.file());
   }
 
+  /** Seconds spent writing summaries so far (histogram fetches included). */
+  public double seconds() {
+    return nanos / 1e9;
+  }
+
   /** The training loss of {@code step}, written only every {@code lossEvery} steps. */
   public void loss(long step, double loss) {
     if (log != null && step % lossEvery == 0) {
+      long start = System.nanoTime();
       log.scalar("loss", step, loss);
+      nanos += System.nanoTime() - start;
     }
   }
 
   /** A number the lesson reports, e.g. {@code accuracy/test} after an epoch. */
   public void scalar(String tag, long step, double value) {
     if (log != null) {
+      long start = System.nanoTime();
       log.scalar(tag, step, value);
       log.flush();
+      nanos += System.nanoTime() - start;
     }
   }
 
@@ -80,6 +91,7 @@ public final class TrainingSummaries implements AutoCloseable {
     if (log == null) {
       return;
     }
+    long start = System.nanoTime();
     Session.Runner runner = session.runner();
     variables.forEach(runner::fetch);
     try (Result values = runner.run()) {
@@ -88,6 +100,7 @@ public final class TrainingSummaries implements AutoCloseable {
       }
     }
     log.flush();
+    nanos += System.nanoTime() - start;
   }
 
   @Override

@@ -16,7 +16,9 @@ import org.tensorflow.types.TFloat32;
  *
  * <p>Why not tensorflow-framework's {@code Adam}: it names each slot {@code <variable>-m}, which is
  * an invalid op name for a variable in a sub-scope such as {@code conv1/kernel}, and its
- * {@code minimize} takes every variable of the graph. Here slots are named after the variable with
+ * {@code minimize} takes every variable of the graph; and it decays the β powers in the same group
+ * as the updates with no order between them, so a step may use the next step's bias correction
+ * (its steps differ from Adam's formulas). Here slots are named after the variable with
  * "/" turned into "_" ({@code train/conv1_kernel_m}, {@code train/conv1_kernel_v}) and only the
  * given variables are trained.
  */

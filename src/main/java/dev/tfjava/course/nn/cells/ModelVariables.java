@@ -1,6 +1,6 @@
 package dev.tfjava.course.nn.cells;
 
-import dev.tfjava.course.nn.GlorotUniform;
+import dev.tfjava.course.nn.Initializers;
 import dev.tfjava.course.train.Seeds;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -15,8 +15,8 @@ import org.tensorflow.types.TFloat32;
  * Creates a model's trainable variables and remembers them, in order, for the optimizer.
  *
  * <p>Variables live at the graph's root scope with readable flat names ({@code lstm_cell_bias},
- * {@code dense_kernel}): the framework's Adam names its slots {@code <variable>-m}, which is an
- * invalid op name when the variable sits in a sub-scope ({@code Cell/kernel-m}). Their initial
+ * {@code dense_kernel}), TF1's names with "/" turned into "_", so that checkpoints and
+ * TensorBoard show which cell a weight belongs to. Their initial
  * values are built in the {@code Init_and_Saver} scope (the notebook's
  * {@code global_variables_initializer}), as initializers the session runs once.
  */
@@ -35,8 +35,8 @@ public final class ModelVariables {
 
   /** A variable of {@code shape} drawn Glorot-uniform with the given fans. */
   public Variable<TFloat32> glorotUniform(String name, Shape shape, long fanIn, long fanOut) {
-    return create(name, shape, GlorotUniform.values(init.withName(name + "_glorot_uniform"), shape,
-        fanIn, fanOut, seeds.graphSeed(), seeds.nextOpSeed()));
+    return create(name, shape, Initializers.glorotUniform(init.withName(name + "_glorot_uniform"),
+        seeds, shape, fanIn, fanOut));
   }
 
   /** A variable of {@code shape} filled with {@code value} (biases: 0, or 1 for GRU gates). */
