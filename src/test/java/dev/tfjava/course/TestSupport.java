@@ -52,4 +52,35 @@ public final class TestSupport {
     drain.join();
     return new ProcessResult(process.exitValue(), stdout, stderr.join());
   }
+
+  /**
+   * Answers one TF-Serving predict request with the shipped {@code lessons predict} command in a
+   * new JVM, as a user would, and returns the parsed response body.
+   *
+   * @param modelDir a model folder, e.g. {@code saved-models/lstm} (its highest version is used)
+   */
+  public static com.fasterxml.jackson.databind.JsonNode predictInFreshJvm(Path modelDir,
+      String requestBody) throws IOException, InterruptedException {
+    Path request = java.nio.file.Files.createTempFile("request", ".json");
+    try {
+      java.nio.file.Files.writeString(request, requestBody);
+      ProcessResult result = runJava(dev.tfjava.course.cli.LessonsLauncher.class, "predict",
+          "--model", modelDir.toString(), "--input", request.toString());
+      if (result.exitCode() != 0) {
+        throw new AssertionError("predict failed (" + result.exitCode() + "): " + result.stderr());
+      }
+      return dev.tfjava.course.train.Metrics.json().readTree(result.stdout());
+    } finally {
+      java.nio.file.Files.deleteIfExists(request);
+    }
+  }
+
+  /** A JSON array of arrays of numbers, e.g. {@code [[0.1,0.2],[0.3,0.4]]}, from row-major data. */
+  public static String jsonRows(float[] values, int columns) {
+    StringBuilder json = new StringBuilder("[");
+    for (int i = 0; i < values.length; i++) {
+      json.append(i % columns == 0 ? (i == 0 ? "[" : "],[") : ",").append(values[i]);
+    }
+    return json.append("]]").toString();
+  }
 }

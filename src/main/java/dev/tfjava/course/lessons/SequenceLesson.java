@@ -7,7 +7,6 @@ import dev.tfjava.course.sequence.Divergence;
 import dev.tfjava.course.sequence.SequenceCharts;
 import dev.tfjava.course.sequence.SequenceExperiment;
 import dev.tfjava.course.sequence.SequenceModel;
-import dev.tfjava.course.sequence.SequenceTrainer;
 import dev.tfjava.course.tensorboard.TensorBoardOptions;
 import dev.tfjava.course.train.SessionFactory;
 import dev.tfjava.course.train.ThreadSettings;

@@ -1,5 +1,6 @@
 package dev.tfjava.course.lessons;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -16,7 +17,6 @@ import dev.tfjava.course.train.BatchedEvaluator;
 import dev.tfjava.course.train.Seeds;
 import dev.tfjava.course.train.Tensors;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import dev.tfjava.course.tensorboard.TrainingSummaries;
 import org.junit.jupiter.api.AfterAll;
@@ -134,29 +133,32 @@ class MnistCnnTrainingTest {
 
   @Test
   void savedModelInAFreshJvmReproducesTheProbabilities() throws Exception {
-    Path inputs = dir.resolve("inputs.bin");
-    dev.tfjava.course.export.SavedModelProbeAccess.writeInputs(inputs, probedInputs, 784);
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder builder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-        "dev.tfjava.course.export.SavedModelProbe", version1.toString(), inputs.toString())
-        .redirectError(ProcessBuilder.Redirect.DISCARD);
-    builder.environment().put("TF_CPP_MIN_LOG_LEVEL", "2");
-    Process process = builder.start();
-    byte[] output = process.getInputStream().readAllBytes();
-    assertTrue(process.waitFor(120, TimeUnit.SECONDS), "probe finished");
-    assertEquals(0, process.exitValue());
-    List<String> lines = new String(output, StandardCharsets.UTF_8).lines().toList();
-    assertEquals("method tensorflow/serving/predict", lines.get(0));
-    assertEquals(PROBED_IMAGES + 1, lines.size());
-    for (int i = 0; i < PROBED_IMAGES; i++) {
-      String[] bits = lines.get(i + 1).split(" ");
-      float[] row = new float[bits.length];
-      for (int k = 0; k < bits.length; k++) {
-        row[k] = Float.intBitsToFloat(Integer.parseUnsignedInt(bits[k], 16));
-      }
-      assertArrayEquals(Arrays.copyOfRange(probabilities, i * 10, i * 10 + 10), row,
-          "image " + i + ": bit-identical probabilities");
+    try (var bundle = SavedModels.load(version1)) {
+      assertEquals("tensorflow/serving/predict", bundle.metaGraphDef().getSignatureDefMap()
+          .get("serving_default").getMethodName());
     }
+    // `lessons predict` in a new JVM, columnar request: {"outputs": {"Y_prob": [[...]], ...}}.
+    JsonNode response = dev.tfjava.course.TestSupport.predictInFreshJvm(version1.getParent(),
+        "{\"inputs\": {\"X\": " + dev.tfjava.course.TestSupport.jsonRows(probedInputs, 784)
+            + "}}");
+    JsonNode rows = response.get("outputs").get("Y_prob");
+    assertEquals(PROBED_IMAGES, rows.size());
+    for (int i = 0; i < PROBED_IMAGES; i++) {
+      for (int k = 0; k < 10; k++) {
+        // Another process and thread count may round the last bit differently, nothing more.
+        assertEquals(probabilities[i * 10 + k], rows.get(i).get(k).floatValue(), 1e-6,
+            "image " + i + ", class " + k);
+      }
+      assertEquals(predictedClass(i), response.get("outputs").get("classes").get(i).asInt());
+    }
+  }
+
+  private int predictedClass(int image) {
+    int best = 0;
+    for (int k = 1; k < 10; k++) {
+      best = probabilities[image * 10 + k] > probabilities[image * 10 + best] ? k : best;
+    }
+    return best;
   }
 
   @Test

@@ -1,5 +1,7 @@
 package dev.tfjava.course.sequence;
 
+import dev.tfjava.course.data.TimeSeries;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,11 +10,9 @@ import dev.tfjava.course.train.Device;
 import dev.tfjava.course.train.SessionFactory;
 import dev.tfjava.course.train.ThreadSettings;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -71,25 +71,34 @@ class SequenceExperimentTest {
     assertEquals(sequence[20], fresh[39], 1e-5, kind + ": first generated value");
   }
 
+  /** The SavedModel's outputs for the test instance and 20 zeros, from `lessons predict`. */
   private static float[] predictInFreshJvm(Path version) throws IOException, InterruptedException {
-    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    ProcessBuilder builder = new ProcessBuilder(java.toString(), "-cp",
-        System.getProperty("java.class.path"), SavedModelPredictMain.class.getName(),
-        version.toString());
-    builder.environment().put("TF_CPP_MIN_LOG_LEVEL", "2");
-    builder.redirectError(ProcessBuilder.Redirect.DISCARD);
-    Process process = builder.start();
-    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(process.waitFor(120, TimeUnit.SECONDS), "the fresh JVM did not finish");
-    assertEquals(0, process.exitValue(), "the fresh JVM failed: " + out);
-    return toFloats(out.strip().split("\\R"));
+    float[] windows = new float[2 * TimeSeries.STEPS];
+    System.arraycopy(TimeSeries.testInstance(), 0, windows, 0, TimeSeries.STEPS);
+    // Row format: two instances of shape [20, 1].
+    var response = dev.tfjava.course.TestSupport.predictInFreshJvm(version.getParent(),
+        "{\"instances\": " + windowsJson(windows) + "}");
+    float[] values = new float[windows.length];
+    int i = 0;
+    for (var instance : response.get("predictions")) {
+      for (var step : instance) {
+        values[i++] = step.get(0).floatValue();
+      }
+    }
+    assertEquals(windows.length, i);
+    return values;
   }
 
-  private static float[] toFloats(String[] lines) {
-    float[] values = new float[lines.length];
-    for (int i = 0; i < lines.length; i++) {
-      values[i] = Float.parseFloat(lines[i].strip());
+  /** [[[x0],[x1],...],[[...]]]: windows of 20 steps with one feature each. */
+  private static String windowsJson(float[] windows) {
+    StringBuilder json = new StringBuilder("[");
+    for (int w = 0; w < windows.length / TimeSeries.STEPS; w++) {
+      json.append(w == 0 ? "[" : ",[");
+      for (int t = 0; t < TimeSeries.STEPS; t++) {
+        json.append(t == 0 ? "[" : ",[").append(windows[w * TimeSeries.STEPS + t]).append(']');
+      }
+      json.append(']');
     }
-    return values;
+    return json.append(']').toString();
   }
 }
