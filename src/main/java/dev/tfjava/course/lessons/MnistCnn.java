@@ -15,8 +15,6 @@ import dev.tfjava.course.nn.Conv2d;
 import dev.tfjava.course.nn.Dense;
 import dev.tfjava.course.nn.Dropout;
 import dev.tfjava.course.plot.Charts;
-import dev.tfjava.course.plot.GrayscaleImage;
-import dev.tfjava.course.plot.ImageGrid;
 import dev.tfjava.course.plot.Png;
 import dev.tfjava.course.train.AdamUpdate;
 import dev.tfjava.course.train.BatchedEvaluator;
@@ -28,7 +26,6 @@ import dev.tfjava.course.train.Progress;
 import dev.tfjava.course.train.Seeds;
 import dev.tfjava.course.train.Tensors;
 import dev.tfjava.course.train.ThreadSettings;
-import java.awt.Color;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -36,8 +33,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Collectors;
-import org.knowm.xchart.XYChart;
-import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
@@ -439,10 +434,10 @@ public final class MnistCnn extends Lesson {
     float[] testProbabilities = probabilities(sess, model, mnist.test(), evalBatchSize);
 
     List<String> figures = List.of("accuracy.png", "conv1_filters.png", "test_predictions.png");
-    Png.write(filterGrid(filters), context.output(figures.get(1)));
-    Png.write(predictionGrid(mnist.variant(), mnist.test(), testProbabilities),
+    Charts.save(MnistFigures.accuracy(history, mnist.variant()), context.output(figures.get(0)));
+    Png.write(MnistFigures.conv1Filters(filters), context.output(figures.get(1)));
+    Png.write(MnistFigures.testPredictions(mnist.variant(), mnist.test(), testProbabilities),
         context.output(figures.get(2)));
-    Charts.save(accuracyChart(history, mnist.variant()), context.output(figures.get(0)));
 
     EpochStats last = history.get(history.size() - 1);
     metrics.put("trainable_variables", names);
@@ -454,69 +449,5 @@ public final class MnistCnn extends Lesson {
     metrics.put("checkpoint", checkpoint.toString());
     metrics.put("saved_model", export.toString());
     metrics.put("figures", figures);
-  }
-
-  // ------------------------------------------------------------------------ figures
-
-  private static XYChart accuracyChart(List<EpochStats> history, MnistVariant variant) {
-    double[] epochs = history.stream().mapToDouble(EpochStats::epoch).toArray();
-    XYChart chart = Charts.chart("CNN accuracy per epoch (" + variant.id() + ")", "Epoch",
-        "Accuracy", 576, 288);
-    chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideSE);
-    Charts.line(chart, "Train", epochs, history.stream().mapToDouble(EpochStats::trainAccuracy)
-        .toArray(), Color.BLUE, 2f).setMarker(SeriesMarkers.CIRCLE);
-    Charts.line(chart, "Test", epochs, history.stream().mapToDouble(EpochStats::testAccuracy)
-        .toArray(), Color.RED, 2f).setMarker(SeriesMarkers.CIRCLE);
-    return chart;
-  }
-
-  /** The 32 learned 3x3 filters of conv1, each scaled like imshow (min black, max white). */
-  private static java.awt.image.BufferedImage filterGrid(float[] kernel) {
-    // kernel is [3, 3, 1, 32] row-major: value (r, c, 0, f) at (r * 3 + c) * 32 + f.
-    ImageGrid grid = new ImageGrid(8, "conv1: the 32 learned 3x3 filters");
-    for (int f = 0; f < CONV1_FMAPS; f++) {
-      float[][] filter = new float[CONV1_KSIZE][CONV1_KSIZE];
-      for (int r = 0; r < CONV1_KSIZE; r++) {
-        for (int c = 0; c < CONV1_KSIZE; c++) {
-          filter[r][c] = kernel[(r * CONV1_KSIZE + c) * CONV1_FMAPS + f];
-        }
-      }
-      grid.add(GrayscaleImage.render(filter, 30), "#" + f);
-    }
-    return grid.render();
-  }
-
-  /** The first test images, then the first misclassified ones (framed red): predicted (true). */
-  private static java.awt.image.BufferedImage predictionGrid(MnistVariant variant, ImageSet test,
-      float[] probabilities) {
-    List<Integer> shown = new ArrayList<>();
-    for (int i = 0; i < Math.min(GRID_FIRST, test.count()); i++) {
-      shown.add(i);
-    }
-    int mistakes = 0;
-    for (int i = GRID_FIRST; i < test.count() && mistakes < GRID_MISTAKES; i++) {
-      if (predicted(probabilities, i) != test.label(i)) {
-        shown.add(i);
-        mistakes++;
-      }
-    }
-    ImageGrid grid = new ImageGrid(10, variant.id() + " test images, predicted (true): the first "
-        + GRID_FIRST + ", then misclassified ones in red");
-    for (int i : shown) {
-      int predicted = predicted(probabilities, i);
-      grid.add(GrayscaleImage.render(test.image(i), 5), variant.className(predicted) + " ("
-          + variant.className(test.label(i)) + ")", predicted != test.label(i));
-    }
-    return grid.render();
-  }
-
-  private static int predicted(float[] probabilities, int image) {
-    int best = 0;
-    for (int k = 1; k < N_OUTPUTS; k++) {
-      if (probabilities[image * N_OUTPUTS + k] > probabilities[image * N_OUTPUTS + best]) {
-        best = k;
-      }
-    }
-    return best;
   }
 }

@@ -95,7 +95,12 @@ public final class SequenceTrainer {
           reports.add(new Report(iteration, mse));
           summaries.scalar("mse", iteration, mse);
           if (console != null && iteration % REPORT_EVERY == 0) {
-            console.println(iteration + "\tMSE: " + mse);
+            String line = iteration + "\tMSE: " + mse;
+            if (progress != null) {
+              progress.println(console, line);
+            } else {
+              console.println(line);
+            }
           }
           if (progress != null) {
             progress.message("MSE " + mse);

@@ -12,10 +12,15 @@ import me.tongfei.progressbar.ProgressBarStyle;
  * notebooks print, so piping a lesson's output keeps exactly those.
  */
 public final class Progress implements AutoCloseable {
-  private final ProgressBar bar;
+  /** Characters that cover a bar line when it is wiped (the bar is at most 100 wide). */
+  private static final String BLANK_LINE = "\r" + " ".repeat(100) + "\r";
 
-  private Progress(ProgressBar bar) {
+  private final ProgressBar bar;
+  private final PrintStream stream;
+
+  private Progress(ProgressBar bar, PrintStream stream) {
     this.bar = bar;
+    this.stream = stream;
   }
 
   /**
@@ -39,12 +44,25 @@ public final class Progress implements AutoCloseable {
         .setUpdateIntervalMillis(250)
         .setConsumer(new ConsoleProgressBarConsumer(stream, 100))
         .build();
-    return new Progress(bar);
+    return new Progress(bar, stream);
   }
 
   /** Advances by {@code steps}. */
   public void step(long steps) {
     bar.stepBy(steps);
+  }
+
+  /**
+   * Prints a line of the lesson's own output while the bar runs: the bar's line is wiped first, so
+   * that on a terminal the line stands alone, and the bar redraws itself below it.
+   */
+  public void println(PrintStream out, String line) {
+    synchronized (stream) {
+      stream.print(BLANK_LINE);
+      stream.flush();
+      out.println(line);
+      out.flush();
+    }
   }
 
   /** Shows a short live message next to the bar, e.g. {@code "loss 0.123"}. */
