@@ -37,6 +37,8 @@ import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
+import org.tensorflow.ndarray.buffer.FloatDataBuffer;
+import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.Signature;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Op;
@@ -343,8 +345,8 @@ public final class MnistCnn extends Lesson {
 
   /**
    * One pass over the shuffled training set in {@code train.count() / batchSize} steps, like the
-   * notebook's {@code mnist.train.num_examples // batch_size}. The batch arrays are reused; each
-   * step's tensors and result are closed at once, so native memory stays flat.
+   * notebook's {@code mnist.train.num_examples // batch_size}. The batch arrays and input tensors
+   * are reused and each step's result is closed at once, so native memory stays flat.
    *
    * @param keepProb fed to keep_prob (ignored by a graph built without dropout)
    * @param summaries where the step losses go for TensorBoard (every few steps)
@@ -361,14 +363,20 @@ public final class MnistCnn extends Lesson {
     int[] order = train.shuffledOrder(shuffle);
     float[] xBatch = new float[batchSize * N_INPUTS];
     float[] yBatch = new float[batchSize * N_OUTPUTS];
+    // Views of the batch arrays: each step refills the arrays and copies them into the same two
+    // input tensors, so the loop allocates no native memory of its own.
+    FloatDataBuffer xValues = DataBuffers.of(xBatch, true, false);
+    FloatDataBuffer yValues = DataBuffers.of(yBatch, true, false);
     double lossSum = 0;
     try (TFloat32 keep = TFloat32.scalarOf(keepProb);
+        TFloat32 x = TFloat32.tensorOf(Shape.of(batchSize, N_INPUTS));
+        TFloat32 y = TFloat32.tensorOf(Shape.of(batchSize, N_OUTPUTS));
         Progress progress = Progress.start(task, (long) steps * batchSize, "img")) {
       for (int step = 0; step < steps; step++) {
         train.copyBatch(order, step * batchSize, xBatch, yBatch);
-        try (TFloat32 x = Tensors.of(xBatch, batchSize, N_INPUTS);
-            TFloat32 y = Tensors.of(yBatch, batchSize, N_OUTPUTS);
-            Result result = sess.runner().feed(model.X(), x).feed(model.y(), y)
+        x.copyFrom(xValues);
+        y.copyFrom(yValues);
+        try (Result result = sess.runner().feed(model.X(), x).feed(model.y(), y)
                 .feed(model.keepProb(), keep).addTarget(model.trainingOp())
                 .fetch(model.loss()).run()) {
           float loss = Tensors.scalar(result.get(0));
