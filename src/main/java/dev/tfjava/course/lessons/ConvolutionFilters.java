@@ -188,7 +188,8 @@ public final class ConvolutionFilters extends Lesson {
     metrics.put("image_shape", shapes.get("input"));
     metrics.put("output_shapes", shapes);
     metrics.put("response_range", Map.of(
-        "vertical", range(channel(same, 0)), "horizontal", range(channel(same, 1))));
+        "vertical", GrayscaleImage.range(channel(same, 0)),
+        "horizontal", GrayscaleImage.range(channel(same, 1))));
     metrics.put("figures", List.of("color_image.png", "grayscale.png", "vertical_filter.png",
         "horizontal_filter.png", "response_horizontal.png", "response_vertical.png",
         "padding_stride_pooling.png"));
@@ -197,17 +198,5 @@ public final class ConvolutionFilters extends Lesson {
   private static java.awt.image.BufferedImage titled(java.awt.image.BufferedImage image,
       String title) {
     return new ImageGrid(1, title).add(image, "").render();
-  }
-
-  private static List<Float> range(float[][] values) {
-    float min = Float.POSITIVE_INFINITY;
-    float max = Float.NEGATIVE_INFINITY;
-    for (float[] row : values) {
-      for (float v : row) {
-        min = Math.min(min, v);
-        max = Math.max(max, v);
-      }
-    }
-    return List.of(min, max);
   }
 }

@@ -8,7 +8,6 @@ import dev.tfjava.course.sequence.SequenceCharts;
 import dev.tfjava.course.sequence.SequenceExperiment;
 import dev.tfjava.course.sequence.SequenceModel;
 import dev.tfjava.course.tensorboard.TensorBoardOptions;
-import dev.tfjava.course.train.SessionFactory;
 import dev.tfjava.course.train.ThreadSettings;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -54,24 +53,20 @@ public abstract class SequenceLesson extends Lesson {
   /** The cells this lesson runs, in order. */
   protected abstract List<CellKind> cells();
 
-  /**
-   * The fastest thread settings per cell measured by {@code scripts/bench-sequences} on a 2-core
-   * machine (see BENCHMARKS.md): these graphs are many small ops, where thread hand-offs cost more
-   * than parallel kernels gain.
-   */
-  public static ThreadSettings tunedThreads(CellKind kind) {
-    return new ThreadSettings(1, 1);
-  }
-
   /** {@code lessons all} trains each cell once, in the lesson that runs them all. */
   @Override
   public boolean partOfAll() {
     return cells().size() == CellKind.values().length;
   }
 
+  /**
+   * Intra 1 / inter 1, the fastest for all three cells in {@code scripts/bench-sequences} on a
+   * 2-core machine (see BENCHMARKS.md): these graphs are many small ops, where thread hand-offs
+   * cost more than parallel kernels gain.
+   */
   @Override
   protected ThreadSettings defaultThreads() {
-    return tunedThreads(cells().get(0));
+    return new ThreadSettings(1, 1);
   }
 
   @Override
@@ -88,7 +83,7 @@ public abstract class SequenceLesson extends Lesson {
           : logdir.map(dir -> dir.resolve(kind.modelName()));
       SequenceExperiment.Outcome outcome = runCell(context, kind, settings, cellLogdir);
       outcomes.put(kind, outcome);
-      Map<String, Object> metrics = metrics(outcome, sessionsFor(kind).threads());
+      Map<String, Object> metrics = metrics(outcome);
       if (cells().size() == 1) {
         metrics.forEach(context.metrics()::put);
       } else {
@@ -98,13 +93,6 @@ public abstract class SequenceLesson extends Lesson {
     if (outcomes.size() > 1) {
       compare(context, outcomes);
     }
-  }
-
-  /** The cell's tuned threads unless the user set {@code --threads} / {@code --inter-op-threads}. */
-  private SessionFactory sessionsFor(CellKind kind) {
-    return new SessionFactory(options.device(),
-        tunedThreads(kind).override(options.threads(), options.interOpThreads()),
-        options.logDevicePlacement());
   }
 
   private SequenceExperiment.Outcome runCell(LessonContext context, CellKind kind,
@@ -118,7 +106,7 @@ public abstract class SequenceLesson extends Lesson {
           + " this is a real GRU cell (TF1's GRUCell equations).");
     }
     SequenceExperiment.Outcome outcome = SequenceExperiment.run(
-        SequenceModel.Config.notebook(kind, settings.learningRate()), settings, sessionsFor(kind),
+        SequenceModel.Config.notebook(kind, settings.learningRate()), settings, context.sessions(),
         options.seed(), new SequenceExperiment.Destinations(context.checkpoint(kind.modelName()),
             context.models(), logdir), out);
     logdir.ifPresent(dir -> out.println("TensorBoard: " + dir + "  (tensorboard --logdir tf_logs)"));
@@ -150,7 +138,7 @@ public abstract class SequenceLesson extends Lesson {
   }
 
   /** The numbers of one cell's run, for metrics.json. */
-  static Map<String, Object> metrics(SequenceExperiment.Outcome outcome, ThreadSettings threads) {
+  static Map<String, Object> metrics(SequenceExperiment.Outcome outcome) {
     Map<String, Object> m = new LinkedHashMap<>();
     CellKind kind = outcome.config().kind();
     m.put("model", kind.modelName());
@@ -161,7 +149,6 @@ public abstract class SequenceLesson extends Lesson {
       m.put("notebook_bug_fixed", "the notebook's GRU section built a BasicLSTMCell again;"
           + " this is a real GRU");
     }
-    m.put("session_threads", threads);
     m.put("mse_every_100", outcome.log().reports().stream()
         .map(r -> Map.of("iteration", r.iteration(), "mse", r.mse())).toList());
     m.put("final_batch_mse", outcome.log().finalMse());

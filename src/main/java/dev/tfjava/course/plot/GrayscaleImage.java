@@ -11,9 +11,8 @@ import java.awt.image.BufferedImage;
 public final class GrayscaleImage {
   private GrayscaleImage() {}
 
-  public static BufferedImage render(float[][] values, int scale) {
-    int rows = values.length;
-    int cols = values[0].length;
+  /** The smallest and largest value, {@code {min, max}}: what the gray scale spans. */
+  public static float[] range(float[][] values) {
     float min = Float.POSITIVE_INFINITY;
     float max = Float.NEGATIVE_INFINITY;
     for (float[] row : values) {
@@ -22,7 +21,15 @@ public final class GrayscaleImage {
         max = Math.max(max, v);
       }
     }
-    float range = max - min;
+    return new float[] {min, max};
+  }
+
+  public static BufferedImage render(float[][] values, int scale) {
+    int rows = values.length;
+    int cols = values[0].length;
+    float[] span = range(values);
+    float min = span[0];
+    float range = span[1] - min;
     BufferedImage image = new BufferedImage(cols * scale, rows * scale, BufferedImage.TYPE_BYTE_GRAY);
     for (int r = 0; r < rows; r++) {
       for (int c = 0; c < cols; c++) {

@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
 @Command(name = "example-requests", mixinStandardHelpOptions = true,
     description = "Write example :predict request bodies (mnist-request.json, series-request.json).")
 public final class ExampleRequests implements Callable<Integer> {
-  private static final int PIXELS = 28 * 28;
+  private static final int PIXELS = MnistVariant.SIDE * MnistVariant.SIDE;
 
   @Option(names = "--out", defaultValue = "requests", paramLabel = "DIR",
       description = "Where the request files go (default: ${DEFAULT-VALUE}).")
