@@ -13,6 +13,7 @@ import dev.tfjava.course.export.SavedModels;
 import dev.tfjava.course.nn.Activation;
 import dev.tfjava.course.nn.Conv2d;
 import dev.tfjava.course.nn.Dense;
+import dev.tfjava.course.nn.ModelVariables;
 import dev.tfjava.course.nn.Dropout;
 import dev.tfjava.course.plot.Charts;
 import dev.tfjava.course.plot.Png;
@@ -180,8 +181,9 @@ public final class MnistCnn extends Lesson {
     PlaceholderWithDefault<TFloat32> keepProb = inputs.withName("keep_prob")
         .placeholderWithDefault(inputs.constant(1f), Shape.scalar());
 
+    ModelVariables vars = new ModelVariables(tf, seeds, "init_and_save");
     Ops conv1Scope = tf.withSubScope("Conv1");
-    Conv2d conv1Layer = Conv2d.create(tf.withSubScope("conv1"), seeds, CONV1_KSIZE, CHANNELS,
+    Conv2d conv1Layer = Conv2d.create(vars, "conv1", CONV1_KSIZE, CHANNELS,
         CONV1_FMAPS, CONV1_STRIDE, CONV1_PAD);
     Operand<TFloat32> conv1 = Activation.RELU.apply(conv1Scope, conv1Layer.apply(conv1Scope, xReshaped));
 
@@ -192,14 +194,14 @@ public final class MnistCnn extends Lesson {
         pool2Scope.constant(new long[] {-1, POOL2_FMAPS * 14 * 14}));
 
     Ops fc1Scope = tf.withSubScope("fc1");
-    Dense fc1Layer = Dense.create(fc1Scope, seeds, POOL2_FMAPS * 14 * 14, N_FC1);
+    Dense fc1Layer = Dense.create(vars, "fc1", POOL2_FMAPS * 14 * 14, N_FC1);
     Operand<TFloat32> fc1 = Activation.RELU.apply(fc1Scope, fc1Layer.apply(fc1Scope, pool2Flat));
 
     Ops dropoutScope = tf.withSubScope("dropout");
     Operand<TFloat32> fc11 = Dropout.apply(dropoutScope, fc1, keepProb, seeds);
 
     Ops outputScope = tf.withSubScope("output");
-    Dense outputLayer = Dense.create(outputScope, seeds, N_FC1, N_OUTPUTS);
+    Dense outputLayer = Dense.create(vars, "output", N_FC1, N_OUTPUTS);
     // The notebook's bug was `logits = dense(fc1, ...)`: its dropout output fc11 went nowhere.
     Operand<TFloat32> logits = outputLayer.apply(outputScope, applyDropout ? fc11 : fc1);
     Operand<TFloat32> yProb = outputScope.withName("Y_prob").nn.softmax(logits);

@@ -1,6 +1,5 @@
 package dev.tfjava.course.nn;
 
-import dev.tfjava.course.train.Seeds;
 import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
@@ -23,14 +22,14 @@ public final class Conv2d {
   }
 
   /**
-   * Creates the variables in {@code variables}' scope.
+   * Creates {@code <name>/kernel} [size, size, in, filters] and {@code <name>/bias}.
    *
    * @param padding {@code "SAME"} or {@code "VALID"}
    */
-  public static Conv2d create(Ops variables, Seeds seeds, long kernelSize, long inChannels,
-      long filters, long stride, String padding) {
-    return new Conv2d(LayerWeights.create(variables, seeds,
-        Shape.of(kernelSize, kernelSize, inChannels, filters)), stride, padding);
+  public static Conv2d create(ModelVariables variables, String name, long kernelSize,
+      long inChannels, long filters, long stride, String padding) {
+    return new Conv2d(variables.layer(name, Shape.of(kernelSize, kernelSize, inChannels, filters)),
+        stride, padding);
   }
 
   /** {@code conv2d(x, kernel, strides [1, s, s, 1], padding) + bias}, built in {@code tf}'s scope. */

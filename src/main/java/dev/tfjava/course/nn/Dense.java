@@ -1,6 +1,5 @@
 package dev.tfjava.course.nn;
 
-import dev.tfjava.course.train.Seeds;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
@@ -18,12 +17,9 @@ public final class Dense {
     this.weights = weights;
   }
 
-  /**
-   * Creates the layer's variables in {@code variables}' scope ({@code tf.withSubScope("fc1")}
-   * gives {@code fc1/kernel} and {@code fc1/bias}).
-   */
-  public static Dense create(Ops variables, Seeds seeds, long inputs, long units) {
-    return new Dense(LayerWeights.create(variables, seeds, Shape.of(inputs, units)));
+  /** Creates {@code <name>/kernel} [inputs, units] and {@code <name>/bias}, e.g. {@code fc1}. */
+  public static Dense create(ModelVariables variables, String name, long inputs, long units) {
+    return new Dense(variables.layer(name, Shape.of(inputs, units)));
   }
 
   /** {@code x·kernel + bias}, built in {@code tf}'s scope; x is [batch, inputs]. */

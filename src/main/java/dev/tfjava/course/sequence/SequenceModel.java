@@ -1,8 +1,9 @@
 package dev.tfjava.course.sequence;
 
 import dev.tfjava.course.nn.Activation;
+import dev.tfjava.course.nn.LayerWeights;
+import dev.tfjava.course.nn.ModelVariables;
 import dev.tfjava.course.nn.cells.CellKind;
-import dev.tfjava.course.nn.cells.ModelVariables;
 import dev.tfjava.course.nn.cells.RecurrentCell;
 import dev.tfjava.course.nn.cells.StaticUnroll;
 import dev.tfjava.course.train.AdamUpdate;
@@ -30,6 +31,9 @@ import org.tensorflow.types.TFloat32;
  *   <li>Training: mean squared error ({@code loss}) and Adam ({@code train});</li>
  *   <li>Init_and_Saver: the variables' initial values (see {@link ModelVariables}).</li>
  * </ul>
+ * The variables carry the notebook's TF1 names ({@code rnn/basic_lstm_cell/kernel},
+ * {@code dense/kernel}, {@code dense/bias}; Adam's {@code <var>/Adam}, {@code <var>/Adam_1},
+ * {@code beta1_power}, {@code beta2_power}), so its checkpoints restore into the notebook's graph.
  */
 public final class SequenceModel {
   /** The model's sizes and learning rate. */
@@ -65,7 +69,7 @@ public final class SequenceModel {
   private SequenceModel(Config config, Ops tf, Seeds seeds, boolean training) {
     this.config = config;
     int steps = config.steps();
-    ModelVariables vars = new ModelVariables(tf, seeds);
+    ModelVariables vars = new ModelVariables(tf, seeds, "Init_and_Saver");
 
     Ops inputs = tf.withSubScope("Inputs");
     x = inputs.withName("X").placeholder(TFloat32.class,
@@ -78,13 +82,15 @@ public final class SequenceModel {
     StaticUnroll.Result rnn = StaticUnroll.unroll(tf.withSubScope("Cell"), cell, x, steps, FEATURES);
 
     Ops out = tf.withSubScope("Outputs");
-    Variable<TFloat32> kernel = vars.glorotUniform("dense_kernel",
-        Shape.of(config.units(), FEATURES), config.units(), FEATURES);
-    Variable<TFloat32> bias = vars.constant("dense_bias", Shape.of(FEATURES), 0f);
+    // tf.layers.dense(stacked_rnn_outputs, n_outputs): dense/kernel [units, 1], dense/bias [1].
+    LayerWeights dense = vars.layer("dense", Shape.of(config.units(), FEATURES));
+    Variable<TFloat32> kernel = dense.kernel();
+    Variable<TFloat32> bias = dense.bias();
     Operand<TFloat32> stacked = out.reshape(rnn.outputs(),
         out.constant(new long[] {-1, config.units()}));
-    Operand<TFloat32> dense = out.math.add(out.linalg.matMul(stacked, kernel), bias);
-    outputs = out.withName("outputs").reshape(dense, out.constant(new long[] {-1, steps, FEATURES}));
+    Operand<TFloat32> perStep = out.math.add(out.linalg.matMul(stacked, kernel), bias);
+    outputs = out.withName("outputs").reshape(perStep,
+        out.constant(new long[] {-1, steps, FEATURES}));
     lastOutput = out.withName("last_output").math.add(
         out.linalg.matMul(rnn.lastOutput(), kernel), bias);
     variables = vars.all();

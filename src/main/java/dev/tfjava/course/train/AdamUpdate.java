@@ -1,5 +1,6 @@
 package dev.tfjava.course.train;
 
+import dev.tfjava.course.nn.ModelVariables;
 import java.util.ArrayList;
 import java.util.List;
 import org.tensorflow.Operand;
@@ -18,8 +19,10 @@ import org.tensorflow.types.TFloat32;
  * an invalid op name for a variable in a sub-scope such as {@code conv1/kernel}, and its
  * {@code minimize} takes every variable of the graph; and it decays the β powers in the same group
  * as the updates with no order between them, so a step may use the next step's bias correction
- * (its steps differ from Adam's formulas). Here slots are named after the variable with
- * "/" turned into "_" ({@code train/conv1_kernel_m}, {@code train/conv1_kernel_v}) and only the
+ * (its steps differ from Adam's formulas). Here the state is named as
+ * {@code tf.train.AdamOptimizer} names it, so that the notebook's {@code tf.train.Saver()} finds
+ * it in a checkpoint and the other way round: slots {@code <var>/Adam} (m) and
+ * {@code <var>/Adam_1} (v), and {@code beta1_power} / {@code beta2_power} at the root; only the
  * given variables are trained.
  */
 public final class AdamUpdate {
@@ -46,8 +49,8 @@ public final class AdamUpdate {
       float learningRate) {
     Gradients gradients = tf.gradients(loss, variables);
     Ops init = tf.withInitScope();
-    Variable<TFloat32> beta1Power = tf.withName("beta1_power").variable(init.constant(BETA1));
-    Variable<TFloat32> beta2Power = tf.withName("beta2_power").variable(init.constant(BETA2));
+    Variable<TFloat32> beta1Power = ModelVariables.create(tf, "beta1_power", init.constant(BETA1));
+    Variable<TFloat32> beta2Power = ModelVariables.create(tf, "beta2_power", init.constant(BETA2));
     Operand<TFloat32> lr = tf.constant(learningRate);
     Operand<TFloat32> beta1 = tf.constant(BETA1);
     Operand<TFloat32> beta2 = tf.constant(BETA2);
@@ -60,10 +63,10 @@ public final class AdamUpdate {
     List<Op> updates = new ArrayList<>();
     for (int i = 0; i < variables.size(); i++) {
       Variable<TFloat32> variable = variables.get(i);
-      String slot = variable.op().name().replace('/', '_');
+      String name = variable.op().name();
       Operand<TFloat32> zeros = init.zeros(init.constant(variable.shape()), TFloat32.class);
-      Variable<TFloat32> m = tf.withName(slot + "_m").variable(zeros);
-      Variable<TFloat32> v = tf.withName(slot + "_v").variable(zeros);
+      Variable<TFloat32> m = ModelVariables.create(tf, name + "/Adam", zeros);
+      Variable<TFloat32> v = ModelVariables.create(tf, name + "/Adam_1", zeros);
       Operand<TFloat32> gradient = gradients.<TFloat32>dy(i).expect(TFloat32.class);
       updates.add(gated.train.applyAdam(variable, m, v, beta1Power, beta2Power, lr, beta1, beta2,
           epsilon, gradient));

@@ -18,7 +18,7 @@ class LayerWeightsTest {
   void denseKernelIsSymmetricGlorotUniformAndBiasIsZero() {
     try (Graph graph = new Graph()) {
       Ops tf = Ops.create(graph);
-      Dense fc1 = Dense.create(tf.withSubScope("fc1"), new Seeds(42), 6272, 64);
+      Dense fc1 = Dense.create(new ModelVariables(tf, new Seeds(42), "init"), "fc1", 6272, 64);
       assertEquals("fc1/kernel", fc1.weights().kernel().op().name());
       assertEquals("fc1/bias", fc1.weights().bias().op().name());
       try (Session session = new Session(graph);
@@ -52,7 +52,8 @@ class LayerWeightsTest {
   void convKernelFansCountTheReceptiveField() {
     try (Graph graph = new Graph()) {
       Ops tf = Ops.create(graph);
-      Conv2d conv1 = Conv2d.create(tf.withSubScope("conv1"), new Seeds(1), 3, 1, 32, 1, "SAME");
+      Conv2d conv1 = Conv2d.create(new ModelVariables(tf, new Seeds(1), "init"), "conv1", 3, 1, 32,
+          1, "SAME");
       try (Session session = new Session(graph);
           Result values = session.runner().fetch(conv1.weights().kernel()).run()) {
         assertEquals(org.tensorflow.ndarray.Shape.of(3, 3, 1, 32), values.get(0).shape());

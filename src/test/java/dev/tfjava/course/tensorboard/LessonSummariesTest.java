@@ -96,8 +96,8 @@ class LessonSummariesTest {
     assertEquals(metrics.get("mse_every_100").size(), mse.size());
     // --quick trains 50 iterations: the loss every 10 steps.
     assertEquals(List.of(0L, 10L, 20L, 30L, 40L), new ArrayList<>(scalars(events, "loss").keySet()));
-    assertEquals(Set.of("basic_rnn_cell_bias", "basic_rnn_cell_input_kernel",
-        "basic_rnn_cell_recurrent_kernel", "dense_bias", "dense_kernel"), histogramTags(events));
+    assertEquals(Set.of("rnn/basic_rnn_cell/bias", "rnn/basic_rnn_cell/kernel", "dense/bias",
+        "dense/kernel"), histogramTags(events));
     assertTrue(scopes(events).containsAll(
         Set.of("Inputs", "Cell", "Outputs", "Training", "Init_and_Saver")), scopes(events).toString());
     assertEquals(logdir.toString(), metrics.get("tensorboard_logdir").asText());

@@ -28,8 +28,11 @@ class AdamUpdateTest {
       Operand<TFloat32> loss = tf.sum(tf.math.add(
           tf.math.div(tf.math.mul(tf.math.mul(wi, wi), wi), tf.constant(3f)), wi), tf.constant(0));
       Op step = AdamUpdate.minimize(tf.withSubScope("train"), loss, List.of(w));
-      assertNotNull(graph.operation("train/layer_w_m"));
-      assertNotNull(graph.operation("train/layer_w_v"));
+      // tf.train.AdamOptimizer's names: the notebook's Saver finds these in a checkpoint.
+      assertNotNull(graph.operation("layer/w/Adam"));
+      assertNotNull(graph.operation("layer/w/Adam_1"));
+      assertNotNull(graph.operation("beta1_power"));
+      assertNotNull(graph.operation("beta2_power"));
       assertNotNull(graph.operation("train/Adam"));
 
       double[] expected = {start[0], start[1], start[2]};

@@ -1,6 +1,7 @@
 package dev.tfjava.course.nn.cells;
 
 import dev.tfjava.course.nn.Activation;
+import dev.tfjava.course.nn.ModelVariables;
 import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
@@ -8,10 +9,12 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
 
-/** TF1's {@code BasicRNNCell}: h_t = φ(W[x_t, h_{t−1}] + b); the output is h_t. */
+/**
+ * TF1's {@code BasicRNNCell}: h_t = φ(W[x_t, h_{t−1}] + b); the output is h_t. Variables
+ * {@code rnn/basic_rnn_cell/kernel} [inputs + units, units] and {@code rnn/basic_rnn_cell/bias}.
+ */
 public final class BasicRnnCell extends RecurrentCell {
-  private Variable<TFloat32> inputKernel;
-  private Variable<TFloat32> recurrentKernel;
+  private StackedKernel kernel;
   private Variable<TFloat32> bias;
 
   public BasicRnnCell(int units, Activation activation) {
@@ -20,12 +23,8 @@ public final class BasicRnnCell extends RecurrentCell {
 
   @Override
   public void build(ModelVariables variables, long inputSize) {
-    long fanIn = inputSize + units;
-    inputKernel = variables.glorotUniform("basic_rnn_cell_input_kernel",
-        Shape.of(inputSize, units), fanIn, units);
-    recurrentKernel = variables.glorotUniform("basic_rnn_cell_recurrent_kernel",
-        Shape.of(units, units), fanIn, units);
-    bias = variables.constant("basic_rnn_cell_bias", Shape.of(units), 0f);
+    kernel = new StackedKernel(variables, "rnn/basic_rnn_cell/kernel", inputSize, units, units);
+    bias = variables.constant("rnn/basic_rnn_cell/bias", Shape.of(units), 0f);
   }
 
   @Override
@@ -35,18 +34,18 @@ public final class BasicRnnCell extends RecurrentCell {
 
   @Override
   public List<Variable<TFloat32>> weights() {
-    return List.of(inputKernel, recurrentKernel, bias);
+    return List.of(kernel.variable(), bias);
   }
 
   @Override
   public Operand<TFloat32> projectInputs(Ops tf, Operand<TFloat32> inputs) {
-    return affine(tf, inputs, inputKernel, bias);
+    return affine(tf, inputs, kernel, bias);
   }
 
   @Override
   public Step stepProjected(Ops tf, Operand<TFloat32> projected, List<Operand<TFloat32>> state) {
     Operand<TFloat32> h = activation.apply(tf,
-        plusRecurrent(tf, projected, part(state, 0), recurrentKernel));
+        plusRecurrent(tf, projected, part(state, 0), kernel));
     return new Step(h, List.of(h));
   }
 }

@@ -1,6 +1,7 @@
 package dev.tfjava.course.nn.cells;
 
 import dev.tfjava.course.nn.Activation;
+import dev.tfjava.course.nn.ModelVariables;
 import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
@@ -13,17 +14,17 @@ import org.tensorflow.types.TFloat32;
  * TF1's {@code GRUCell} — a real GRU (the notebook's "GRU" section built a BasicLSTMCell again):
  * [r, u] = σ(W_g[x_t, h_{t−1}] + b_g), h̃ = φ(W_c[x_t, r ⊙ h_{t−1}] + b_c),
  * h_t = u ⊙ h_{t−1} + (1 − u) ⊙ h̃. This is the seed's z-form with z = 1 − u; as in TF1 the gate
- * bias starts at 1, so the cell starts by keeping its state.
+ * bias starts at 1, so the cell starts by keeping its state. Variables
+ * {@code rnn/gru_cell/gates/kernel} [inputs + units, 2·units] + {@code /bias} and
+ * {@code rnn/gru_cell/candidate/kernel} [inputs + units, units] + {@code /bias}.
  */
 public final class GruCell extends RecurrentCell {
   /** TF1's initial gate bias. */
   public static final float GATE_BIAS = 1.0f;
 
-  private Variable<TFloat32> gateInputKernel;
-  private Variable<TFloat32> gateRecurrentKernel;
+  private StackedKernel gateKernel;
   private Variable<TFloat32> gateBias;
-  private Variable<TFloat32> candidateInputKernel;
-  private Variable<TFloat32> candidateRecurrentKernel;
+  private StackedKernel candidateKernel;
   private Variable<TFloat32> candidateBias;
 
   public GruCell(int units, Activation activation) {
@@ -32,18 +33,12 @@ public final class GruCell extends RecurrentCell {
 
   @Override
   public void build(ModelVariables variables, long inputSize) {
-    long fanIn = inputSize + units;
     long gates = 2L * units;
-    gateInputKernel = variables.glorotUniform("gru_cell_gates_input_kernel",
-        Shape.of(inputSize, gates), fanIn, gates);
-    gateRecurrentKernel = variables.glorotUniform("gru_cell_gates_recurrent_kernel",
-        Shape.of(units, gates), fanIn, gates);
-    gateBias = variables.constant("gru_cell_gates_bias", Shape.of(gates), GATE_BIAS);
-    candidateInputKernel = variables.glorotUniform("gru_cell_candidate_input_kernel",
-        Shape.of(inputSize, units), fanIn, units);
-    candidateRecurrentKernel = variables.glorotUniform("gru_cell_candidate_recurrent_kernel",
-        Shape.of(units, units), fanIn, units);
-    candidateBias = variables.constant("gru_cell_candidate_bias", Shape.of(units), 0f);
+    gateKernel = new StackedKernel(variables, "rnn/gru_cell/gates/kernel", inputSize, units, gates);
+    gateBias = variables.constant("rnn/gru_cell/gates/bias", Shape.of(gates), GATE_BIAS);
+    candidateKernel = new StackedKernel(variables, "rnn/gru_cell/candidate/kernel", inputSize,
+        units, units);
+    candidateBias = variables.constant("rnn/gru_cell/candidate/bias", Shape.of(units), 0f);
   }
 
   @Override
@@ -53,15 +48,14 @@ public final class GruCell extends RecurrentCell {
 
   @Override
   public List<Variable<TFloat32>> weights() {
-    return List.of(gateInputKernel, gateRecurrentKernel, gateBias, candidateInputKernel,
-        candidateRecurrentKernel, candidateBias);
+    return List.of(gateKernel.variable(), gateBias, candidateKernel.variable(), candidateBias);
   }
 
   /** [x·W_gx + b_g, x·W_cx + b_c]: 3·units columns, the gates' then the candidate's. */
   @Override
   public Operand<TFloat32> projectInputs(Ops tf, Operand<TFloat32> inputs) {
-    return tf.concat(List.of(affine(tf, inputs, gateInputKernel, gateBias),
-        affine(tf, inputs, candidateInputKernel, candidateBias)), tf.constant(1));
+    return tf.concat(List.of(affine(tf, inputs, gateKernel, gateBias),
+        affine(tf, inputs, candidateKernel, candidateBias)), tf.constant(1));
   }
 
   @Override
@@ -70,12 +64,12 @@ public final class GruCell extends RecurrentCell {
     var parts = tf.splitV(projected, tf.constant(new int[] {2 * units, units}), tf.constant(1), 2L)
         .output();
     Split<TFloat32> gates = tf.split(tf.constant(1),
-        tf.math.sigmoid(plusRecurrent(tf, parts.get(0), h, gateRecurrentKernel)), 2L);
+        tf.math.sigmoid(plusRecurrent(tf, parts.get(0), h, gateKernel)), 2L);
     Operand<TFloat32> r = gates.output().get(0);
     Operand<TFloat32> u = gates.output().get(1);
     Operand<TFloat32> resetState = h == null ? null : tf.math.mul(r, h);
     Operand<TFloat32> candidate = activation.apply(tf,
-        plusRecurrent(tf, parts.get(1), resetState, candidateRecurrentKernel));
+        plusRecurrent(tf, parts.get(1), resetState, candidateKernel));
     // u·h + (1 − u)·h̃ written as h̃ + u·(h − h̃): three ops instead of four; h = 0 at the start.
     Operand<TFloat32> newH = h == null
         ? tf.math.sub(candidate, tf.math.mul(u, candidate))

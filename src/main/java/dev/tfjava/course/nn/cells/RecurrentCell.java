@@ -1,6 +1,7 @@
 package dev.tfjava.course.nn.cells;
 
 import dev.tfjava.course.nn.Activation;
+import dev.tfjava.course.nn.ModelVariables;
 import java.util.ArrayList;
 import java.util.List;
 import org.tensorflow.Operand;
@@ -17,7 +18,9 @@ import org.tensorflow.types.TInt32;
  * <p>The step is split in two so that the unrolled graph stays small: the input part x_t·W_x + b
  * does not depend on the state, so {@link #projectInputs} computes it for all time steps in one
  * matmul, and {@link #stepProjected} adds the recurrent part h_{t−1}·W_h per step. This is the
- * same arithmetic as one matmul of [x_t, h_{t−1}] with the stacked kernel [W_x; W_h].
+ * same arithmetic as one matmul of [x_t, h_{t−1}] with the stacked kernel [W_x; W_h], which is
+ * what the variables hold, under TF1's names ({@code rnn/basic_lstm_cell/kernel}, see
+ * {@link StackedKernel}).
  */
 public abstract class RecurrentCell {
   /** One step's result: the cell output and the new state (one tensor per state part). */
@@ -89,9 +92,9 @@ public abstract class RecurrentCell {
   }
 
   /** h_{t−1}·W_h added to the projected input, or the projected input alone from the zero state. */
-  protected static Operand<TFloat32> plusRecurrent(Ops tf, Operand<TFloat32> projected,
-      Operand<TFloat32> h, Variable<TFloat32> recurrentKernel) {
-    return h == null ? projected : tf.math.add(projected, tf.linalg.matMul(h, recurrentKernel));
+  static Operand<TFloat32> plusRecurrent(Ops tf, Operand<TFloat32> projected,
+      Operand<TFloat32> h, StackedKernel kernel) {
+    return h == null ? projected : tf.math.add(projected, tf.linalg.matMul(h, kernel.recurrent(tf)));
   }
 
   /** The state part {@code index}, or {@code null} for the zero state. */
@@ -100,8 +103,8 @@ public abstract class RecurrentCell {
   }
 
   /** x·W_x + b. */
-  protected static Operand<TFloat32> affine(Ops tf, Operand<TFloat32> inputs,
-      Variable<TFloat32> kernel, Variable<TFloat32> bias) {
-    return tf.math.add(tf.linalg.matMul(inputs, kernel), bias);
+  static Operand<TFloat32> affine(Ops tf, Operand<TFloat32> inputs, StackedKernel kernel,
+      Variable<TFloat32> bias) {
+    return tf.math.add(tf.linalg.matMul(inputs, kernel.input(tf)), bias);
   }
 }

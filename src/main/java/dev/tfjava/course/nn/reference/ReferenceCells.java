@@ -7,7 +7,8 @@ import java.util.List;
 /**
  * The three cells' textbook equations in plain Java (double precision), for checking the TF graphs:
  * each step is one product of [x_t, h_{t−1}] with the whole stacked kernel [W_x; W_h], as TF1
- * writes it, whereas the graph splits that product in two. Weights are given as the flat row-major
+ * writes it, whereas the graph splits that product in two. Kernels are TF1's [inputs + units, width]
+ * (input rows first). Weights are given as the flat row-major
  * values of {@code RecurrentCell.weights()}, in that order (in double, so that finite differences
  * can perturb them finely).
  */
@@ -61,8 +62,7 @@ public final class ReferenceCells {
   }
 
   /** A stacked kernel [W_x; W_h] of width {@code width} and its bias. */
-  record Affine(double[] inputKernel, double[] recurrentKernel, double[] bias, int inputSize,
-      int units, int width) {
+  record Affine(double[] kernel, double[] bias, int inputSize, int units, int width) {
 
     /** [x_b, h_b]·[W_x; W_h] + bias for every row b: [batch·width]. */
     double[] apply(double[] x, double[] h, int batch) {
@@ -73,9 +73,7 @@ public final class ReferenceCells {
           for (int r = 0; r < inputSize + units; r++) {
             // Row r of the stacked kernel: W_x's rows first, then W_h's.
             double in = r < inputSize ? x[b * inputSize + r] : h[b * units + r - inputSize];
-            double w = r < inputSize ? inputKernel[r * width + k]
-                : recurrentKernel[(r - inputSize) * width + k];
-            sum += in * w;
+            sum += in * kernel[r * width + k];
           }
           z[b * width + k] = sum;
         }
@@ -87,7 +85,7 @@ public final class ReferenceCells {
   /** h_t = φ(W[x_t, h_{t−1}] + b). */
   private record BasicRnn(Affine affine, Activation activation) implements Cell {
     BasicRnn(List<double[]> w, int inputSize, int units, Activation activation) {
-      this(new Affine(w.get(0), w.get(1), w.get(2), inputSize, units, units), activation);
+      this(new Affine(w.get(0), w.get(1), inputSize, units, units), activation);
     }
 
     @Override
@@ -108,7 +106,7 @@ public final class ReferenceCells {
   /** i, j, f, o = W[x_t, h_{t−1}] + b; c_t = c·σ(f + 1) + σ(i)·φ(j); h_t = φ(c_t)·σ(o). */
   private record Lstm(Affine affine, int units, Activation activation) implements Cell {
     Lstm(List<double[]> w, int inputSize, int units, Activation activation) {
-      this(new Affine(w.get(0), w.get(1), w.get(2), inputSize, units, 4 * units), units,
+      this(new Affine(w.get(0), w.get(1), inputSize, units, 4 * units), units,
           activation);
     }
 
@@ -143,8 +141,8 @@ public final class ReferenceCells {
   private record Gru(Affine gates, Affine candidate, int units, Activation activation)
       implements Cell {
     Gru(List<double[]> w, int inputSize, int units, Activation activation) {
-      this(new Affine(w.get(0), w.get(1), w.get(2), inputSize, units, 2 * units),
-          new Affine(w.get(3), w.get(4), w.get(5), inputSize, units, units), units, activation);
+      this(new Affine(w.get(0), w.get(1), inputSize, units, 2 * units),
+          new Affine(w.get(2), w.get(3), inputSize, units, units), units, activation);
     }
 
     @Override

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tfjava.course.nn.Activation;
+import dev.tfjava.course.nn.ModelVariables;
 import dev.tfjava.course.nn.reference.ReferenceCells;
 import dev.tfjava.course.train.Seeds;
 import dev.tfjava.course.train.Tensors;
@@ -43,7 +44,7 @@ class CellGradientTest {
     try (Graph graph = new Graph()) {
       Ops tf = Ops.create(graph);
       RecurrentCell cell = kind.create(UNITS, Activation.RELU);
-      cell.build(new ModelVariables(tf, new Seeds(5)), INPUTS);
+      cell.build(new ModelVariables(tf, new Seeds(5), "Init_and_Saver"), INPUTS);
       Placeholder<TFloat32> x = tf.placeholder(TFloat32.class,
           Placeholder.shape(Shape.of(BATCH, STEPS, INPUTS)));
       StaticUnroll.Result rnn = StaticUnroll.unroll(tf, cell, x, STEPS, INPUTS);

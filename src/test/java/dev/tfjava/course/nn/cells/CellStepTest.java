@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tfjava.course.nn.Activation;
+import dev.tfjava.course.nn.ModelVariables;
 import dev.tfjava.course.nn.reference.ReferenceCells;
 import dev.tfjava.course.train.Seeds;
 import dev.tfjava.course.train.Tensors;
@@ -36,7 +37,7 @@ class CellStepTest {
     try (Graph graph = new Graph()) {
       Ops tf = Ops.create(graph);
       RecurrentCell cell = kind.create(UNITS, Activation.RELU);
-      cell.build(new ModelVariables(tf, new Seeds(3)), INPUTS);
+      cell.build(new ModelVariables(tf, new Seeds(3), "Init_and_Saver"), INPUTS);
       Placeholder<TFloat32> x = tf.placeholder(TFloat32.class,
           Placeholder.shape(Shape.of(BATCH, INPUTS)));
       List<Placeholder<TFloat32>> state = new ArrayList<>();
