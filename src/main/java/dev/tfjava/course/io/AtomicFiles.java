@@ -3,14 +3,22 @@ package dev.tfjava.course.io;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.io.BufferedOutputStream;
+import java.io.FileOutputStream;
+import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.stream.Stream;
 
 /**
  * Writes files so that a reader never sees half of one: the bytes go to a temporary sibling first,
- * which is then moved over the target in one step. A crash mid-write leaves the old file intact.
+ * are flushed to the disk (fsync), and the sibling is then moved over the target in one step, after
+ * which the folder is flushed too. A crash mid-write leaves the old file intact; power loss after
+ * the call returns leaves the new one. Files get the default permissions (0644 under the usual
+ * umask), so other users and containers can read a run's outputs.
  */
 public final class AtomicFiles {
 
@@ -28,9 +36,19 @@ public final class AtomicFiles {
     Path temp = null;
     try {
       Files.createDirectories(parent);
-      temp = Files.createTempFile(parent, "." + target.getFileName() + ".", ".tmp");
-      try (OutputStream out = Files.newOutputStream(temp)) {
+      temp = ProcessTemps.createFile(parent, "." + target.getFileName() + ".", ".tmp");
+      try (FileOutputStream file = new FileOutputStream(temp.toFile())) {
+        // Writers such as Jackson close the stream they are given: closing only flushes here,
+        // so that the file can still be synced before it is renamed.
+        OutputStream out = new BufferedOutputStream(file) {
+          @Override
+          public void close() throws IOException {
+            flush();
+          }
+        };
         content.writeTo(out);
+        out.flush();
+        file.getFD().sync();
       }
       moveIntoPlace(temp, target);
     } catch (IOException e) {
@@ -57,8 +75,9 @@ public final class AtomicFiles {
     Path temp = null;
     try {
       Files.createDirectories(parent);
-      temp = Files.createTempFile(parent, "." + name + ".", ".tmp" + extension);
+      temp = ProcessTemps.createFile(parent, "." + name + ".", ".tmp" + extension);
       content.writeTo(temp);
+      fsync(temp);
       moveIntoPlace(temp, target);
     } catch (IOException e) {
       deleteQuietly(temp);
@@ -71,12 +90,48 @@ public final class AtomicFiles {
     write(target, out -> out.write(bytes));
   }
 
-  /** Moves a finished temporary file or folder onto its final name in one step where possible. */
+  /**
+   * Moves a finished (and flushed) temporary file or folder onto its final name in one step where
+   * possible, then flushes the folder so that the rename itself survives a power loss.
+   */
   public static void moveIntoPlace(Path source, Path target) throws IOException {
     try {
       Files.move(source, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (AtomicMoveNotSupportedException e) {
       Files.move(source, target, StandardCopyOption.REPLACE_EXISTING);
+    }
+    fsyncDirectory(target.toAbsolutePath().getParent());
+  }
+
+  /** Flushes a file's content to the disk. */
+  public static void fsync(Path file) throws IOException {
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      channel.force(true);
+    }
+  }
+
+  /** Flushes every file and folder under {@code root}, e.g. a staging folder before publishing it. */
+  public static void fsyncTree(Path root) throws IOException {
+    try (Stream<Path> walk = Files.walk(root)) {
+      for (Path p : (Iterable<Path>) walk::iterator) {
+        if (Files.isDirectory(p)) {
+          fsyncDirectory(p);
+        } else {
+          fsync(p);
+        }
+      }
+    }
+  }
+
+  /**
+   * Flushes a folder's entries (new names, renames). Some systems (Windows) cannot open a folder
+   * for this; there it is skipped, as their file systems journal renames themselves.
+   */
+  public static void fsyncDirectory(Path dir) {
+    try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+      channel.force(true);
+    } catch (IOException | UnsupportedOperationException e) {
+      // Not supported here; the rename is still atomic.
     }
   }
 

@@ -81,6 +81,8 @@ public final class MnistCnn extends Lesson {
 
   /** The SavedModel's and the checkpoint's folder name. */
   public static final String MODEL = "mnist_cnn";
+  /** The notebook's checkpoint prefix ({@code saver.save(sess, "./mnist_cnn/mnist.ckpt")}). */
+  public static final String CHECKPOINT_PREFIX = "mnist.ckpt";
   /** Training images of a {@code --quick} run. */
   static final int QUICK_TRAIN_IMAGES = 5_000;
   /** Test digits in the predictions figure: the first ones, then the first misclassified ones. */
@@ -433,7 +435,7 @@ public final class MnistCnn extends Lesson {
           + values.get(1).shape());
     }
 
-    Path checkpoint = Checkpoints.save(sess, context.checkpoint(MODEL));
+    Path checkpoint = Checkpoints.save(sess, context.checkpoint(MODEL), CHECKPOINT_PREFIX);
     out.println("Saved checkpoint to " + checkpoint);
     Path export = SavedModels.export(sess, signature(model), context.models(), MODEL);
     out.println("Exported SavedModel to " + export

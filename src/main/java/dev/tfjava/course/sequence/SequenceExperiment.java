@@ -69,6 +69,7 @@ public final class SequenceExperiment {
     SequenceTrainer.Log log;
     float[] prediction;
     Path savedModel;
+    Path checkpoint;
     try (Graph graph = new Graph()) {
       SequenceModel model = SequenceModel.training(graph, sessions.ops(graph), config, seeds);
       try (Session session = sessions.open(graph);
@@ -77,16 +78,18 @@ public final class SequenceExperiment {
         log = SequenceTrainer.train(session, model, series, settings.iterations(),
             settings.batchSize(), console, settings.progress(), summaries);
         prediction = SequenceGenerator.predict(session, model, instance);
-        Checkpoints.save(session, destinations.checkpoint());
+        // The exact prefix this run wrote: generation restores it, never another run's newer one.
+        checkpoint = Checkpoints.save(session, destinations.checkpoint(),
+            config.kind().checkpointPrefix());
         savedModel = SavedModels.export(session, SavedModels.predictSignature(
             Map.of("X", model.x()), Map.of("outputs", model.outputs())),
             destinations.modelsRoot(), config.kind().modelName());
       }
     }
     SequenceGenerator.Generated generated = generateFromCheckpoint(config, sessions, seeds,
-        destinations.checkpoint(), settings.generate());
+        checkpoint, settings.generate());
     return new Outcome(config, log, prediction, mse(prediction, TimeSeries.testTarget()), generated,
-        Divergence.of(generated.sequence(), Divergence.defaultLimit()), destinations.checkpoint(),
+        Divergence.of(generated.sequence(), Divergence.defaultLimit()), checkpoint,
         savedModel, destinations.tensorBoard());
   }
 
@@ -96,7 +99,7 @@ public final class SequenceExperiment {
     try (Graph graph = new Graph()) {
       SequenceModel model = SequenceModel.inference(graph, sessions.ops(graph), config, seeds);
       try (Session session = sessions.open(graph)) {
-        Checkpoints.restore(session, checkpoint);
+        Checkpoints.restore(session, graph, checkpoint);
         return SequenceGenerator.generate(session, model, count);
       }
     }

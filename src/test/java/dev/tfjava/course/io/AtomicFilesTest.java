@@ -30,6 +30,21 @@ class AtomicFilesTest {
   }
 
   @Test
+  void filesAreReadableByOthersAndWritersMayCloseTheStream() throws IOException {
+    Path target = dir.resolve("sub").resolve("metrics.json");
+    AtomicFiles.write(target, out -> {
+      out.write("{}".getBytes());
+      out.close(); // Jackson closes what it writes to
+    });
+    assertEquals("{}", Files.readString(target));
+    // The umask's default permissions (0644 / 0755 with the usual 022), not temp files' 0600.
+    assertEquals(Files.getPosixFilePermissions(Files.createFile(dir.resolve("plain"))),
+        Files.getPosixFilePermissions(target));
+    assertEquals(Files.getPosixFilePermissions(Files.createDirectory(dir.resolve("folder"))),
+        Files.getPosixFilePermissions(target.getParent()));
+  }
+
+  @Test
   void writeViaKeepsTheExtensionForLibrariesThatNeedIt() throws IOException {
     Path target = dir.resolve("chart.png");
     AtomicFiles.writeVia(target, temp -> {

@@ -91,6 +91,8 @@ class MnistCnnCliTest {
       assertNotNull(ImageIO.read(dir.resolve("out").resolve(figure).toFile()), figure);
     }
     assertTrue(Files.isRegularFile(dir.resolve("models/mnist_cnn/1/saved_model.pb")));
-    assertTrue(Files.isRegularFile(dir.resolve("checkpoints/mnist_cnn/model.index")));
+    // The notebook's prefix, numbered as tf.train.Saver numbers it, and its state file.
+    assertTrue(Files.isRegularFile(dir.resolve("checkpoints/mnist_cnn/mnist.ckpt-1.index")));
+    assertTrue(Files.isRegularFile(dir.resolve("checkpoints/mnist_cnn/checkpoint")));
   }
 }

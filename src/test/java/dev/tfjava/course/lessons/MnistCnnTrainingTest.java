@@ -78,7 +78,8 @@ class MnistCnnTrainingTest {
     probedInputs = probed.pixels();
     probabilities = MnistCnn.probabilities(session, model, probed, 7);
     version1 = SavedModels.export(session, MnistCnn.signature(model), dir.resolve("models"), MnistCnn.MODEL);
-    checkpoint = Checkpoints.save(session, dir.resolve("checkpoints").resolve(MnistCnn.MODEL));
+    checkpoint = Checkpoints.save(session, dir.resolve("checkpoints").resolve(MnistCnn.MODEL),
+        MnistCnn.CHECKPOINT_PREFIX);
   }
 
   @AfterAll
@@ -172,7 +173,7 @@ class MnistCnnTrainingTest {
         assertFalse(Arrays.equals(probabilities, untrained), "fresh weights differ");
       }
       try (Session restored = new Session(rebuilt)) {
-        Checkpoints.restore(restored, checkpoint);
+        Checkpoints.restore(restored, rebuilt, checkpoint);
         assertArrayEquals(probabilities, MnistCnn.probabilities(restored, again, probed, 20));
       }
     }

@@ -5,6 +5,7 @@ import dev.tfjava.course.data.TimeSeries;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tfjava.course.export.Checkpoints;
 import dev.tfjava.course.nn.cells.CellKind;
 import dev.tfjava.course.train.Device;
 import dev.tfjava.course.train.SessionFactory;
@@ -60,7 +61,11 @@ class SequenceExperimentTest {
     Path version = temp.resolve("models").resolve(kind.modelName()).resolve("1");
     assertEquals(version, outcome.savedModel());
     assertTrue(Files.isRegularFile(version.resolve("saved_model.pb")));
-    assertTrue(Files.isRegularFile(outcome.checkpoint().resolve("model.index")));
+    // tf.train.Saver's layout: <prefix>-<n>.index beside the 'checkpoint' state file naming it.
+    assertEquals(temp.resolve("checkpoints").resolve(kind.modelName())
+        .resolve(kind.checkpointPrefix() + "-1"), outcome.checkpoint());
+    assertTrue(Files.isRegularFile(Path.of(outcome.checkpoint() + ".index")));
+    assertEquals(outcome.checkpoint(), Checkpoints.resolve(outcome.checkpoint().getParent()));
 
     float[] fresh = predictInFreshJvm(version);
     assertEquals(40, fresh.length);

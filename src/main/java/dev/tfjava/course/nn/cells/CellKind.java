@@ -4,16 +4,23 @@ import dev.tfjava.course.nn.Activation;
 
 /** The three cells of Unit 3, with their model names (SavedModel folders) and display names. */
 public enum CellKind {
-  BASIC_RNN("basic_rnn", "BasicRNN"),
-  LSTM("lstm", "LSTM"),
-  GRU("gru", "GRU");
+  BASIC_RNN("basic_rnn", "BasicRNN", "my_time_series_model"),
+  LSTM("lstm", "LSTM", "my_lstm_time_series_model"),
+  GRU("gru", "GRU", "my_gru_time_series_model");
 
   private final String modelName;
   private final String displayName;
+  private final String checkpointPrefix;
 
-  CellKind(String modelName, String displayName) {
+  CellKind(String modelName, String displayName, String checkpointPrefix) {
     this.modelName = modelName;
     this.displayName = displayName;
+    this.checkpointPrefix = checkpointPrefix;
+  }
+
+  /** The notebook's checkpoint prefix, e.g. {@code my_lstm_time_series_model}. */
+  public String checkpointPrefix() {
+    return checkpointPrefix;
   }
 
   /** The SavedModel and checkpoint folder name, e.g. {@code basic_rnn}. */
