@@ -1,13 +1,17 @@
 package dev.tfjava.course.export;
 
+import dev.tfjava.course.CourseException;
 import dev.tfjava.course.io.AtomicFiles;
+import dev.tfjava.course.io.ProcessTemps;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.tensorflow.Operand;
 import org.tensorflow.SavedModelBundle;
@@ -22,13 +26,19 @@ import org.tensorflow.Signature;
  *
  * <p>Export is atomic and never overwrites: the model is written to a hidden temporary folder next
  * to the versions (TF Serving ignores non-numeric names) and renamed to the next free version
- * number, so a crash leaves no half model and a rerun adds version n+1 beside version n.
+ * number, so a crash leaves no half model and a rerun adds version n+1 beside version n. Two
+ * exports at once take different numbers; what killed exports leave is cleaned by the next one.
+ * The {@code saved_model.pb} gets what Python's exporter adds (see {@link SavedModelMetadata}).
  */
 public final class SavedModels {
   /** The tag every exported model carries. */
   public static final String SERVE_TAG = "serve";
   /** The method name TensorFlow Serving's predict API requires. */
   public static final String PREDICT_METHOD = "tensorflow/serving/predict";
+  /** Version numbers stay below this (10^18): higher ones are skipped as absurd. */
+  public static final long MAX_VERSION = 1_000_000_000_000_000_000L;
+
+  private static final String EXPORT_TEMP = ".export-";
 
   private SavedModels() {}
 
@@ -54,7 +64,8 @@ public final class SavedModels {
     Path temp = null;
     try {
       Files.createDirectories(modelDir);
-      temp = Files.createTempDirectory(modelDir, ".export-");
+      ProcessTemps.cleanStale(modelDir, EXPORT_TEMP);
+      temp = ProcessTemps.createDirectory(modelDir, EXPORT_TEMP);
       // The exporter creates the folder itself and refuses an existing one.
       Path staging = temp.resolve("model");
       SavedModelBundle.exporter(staging.toString())
@@ -62,15 +73,23 @@ public final class SavedModels {
           .withSession(session)
           .withSignature(signature)
           .export();
+      SavedModelMetadata.addPythonMetadata(staging.resolve("saved_model.pb"));
+      AtomicFiles.fsyncTree(staging);
+      long next = latestVersion(modelDir, System.err::println).orElse(0) + 1;
       while (true) {
-        Path version = modelDir.resolve(Long.toString(latestVersion(modelDir).orElse(0) + 1));
+        if (next >= MAX_VERSION) {
+          throw CourseException.badInput(modelDir + " has no version number left below "
+              + MAX_VERSION + ": move its highest version folders away");
+        }
+        Path version = modelDir.resolve(Long.toString(next));
         try {
-          // A plain rename of a folder: atomic on one file system, and it fails rather than
-          // replacing a version another process exported in the meantime.
+          // A plain rename of a folder: atomic on one file system. It fails if the name is taken
+          // (by a version another export published meanwhile, or by a file): take the next one.
           Files.move(staging, version);
+          AtomicFiles.fsyncDirectory(modelDir);
           return version;
-        } catch (FileAlreadyExistsException raced) {
-          // Another export took this number first: try the next one.
+        } catch (FileAlreadyExistsException | DirectoryNotEmptyException raced) {
+          next++;
         }
       }
     } catch (IOException e) {
@@ -83,19 +102,37 @@ public final class SavedModels {
 
   /** The highest numeric version folder under {@code modelDir}, TensorFlow Serving's choice. */
   public static OptionalLong latestVersion(Path modelDir) {
+    return latestVersion(modelDir, message -> { });
+  }
+
+  /**
+   * The highest version folder, skipping (and reporting to {@code warnings}) entries named like a
+   * version that are no usable folder: files, dangling links, numbers of {@value #MAX_VERSION} or
+   * more.
+   */
+  public static OptionalLong latestVersion(Path modelDir, Consumer<String> warnings) {
     if (!Files.isDirectory(modelDir)) {
       return OptionalLong.empty();
     }
+    long latest = -1;
     try (Stream<Path> entries = Files.list(modelDir)) {
-      return entries
-          .filter(Files::isDirectory)
-          .map(p -> p.getFileName().toString())
-          .filter(name -> name.matches("\\d{1,18}"))
-          .mapToLong(Long::parseLong)
-          .max();
+      for (Path entry : (Iterable<Path>) entries::iterator) {
+        String name = entry.getFileName().toString();
+        if (!name.matches("\\d+")) {
+          continue;
+        }
+        if (name.length() > 18 || Long.parseLong(name) >= MAX_VERSION) {
+          warnings.accept("Warning: skipping " + entry + ": not a usable version number");
+        } else if (!Files.isDirectory(entry)) {
+          warnings.accept("Warning: skipping " + entry + ": not a folder");
+        } else {
+          latest = Math.max(latest, Long.parseLong(name));
+        }
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("Could not list " + modelDir, e);
     }
+    return latest < 0 ? OptionalLong.empty() : OptionalLong.of(latest);
   }
 
   /** Loads a version folder with the {@code serve} tag; the caller closes the bundle. */

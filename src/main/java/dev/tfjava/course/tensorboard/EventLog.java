@@ -7,18 +7,23 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.atomic.AtomicLong;
 import org.tensorflow.proto.Event;
 import org.tensorflow.proto.GraphDef;
 import org.tensorflow.proto.Summary;
 
 /**
- * A TensorBoard event file ({@code events.out.tfevents.<time>.<host>}) written from Java: scalars,
+ * A TensorBoard event file ({@code events.out.tfevents.<time>.<host>.<pid>.<n>}, TensorFlow's own
+ * naming: unique per process and per log, so two runs sharing a log folder in the same second
+ * never write into one file) written from Java: scalars,
  * histograms and the graph. Writing from the JVM rather than through TensorFlow's summary ops keeps
  * the training graph and its step untouched: a summary costs a few microseconds and no session
  * run. The values logged are the ones the lesson already fetched (losses, accuracies) or fetches
  * once in a while (variables for histograms).
  */
 public final class EventLog implements AutoCloseable {
+  private static final AtomicLong SEQUENCE = new AtomicLong();
   private final Path file;
   private final OutputStream out;
 
@@ -32,8 +37,11 @@ public final class EventLog implements AutoCloseable {
     try {
       Files.createDirectories(dir);
       long now = System.currentTimeMillis();
-      Path file = dir.resolve("events.out.tfevents." + now / 1000 + "." + hostName());
-      EventLog log = new EventLog(file, new BufferedOutputStream(Files.newOutputStream(file)));
+      Path file = dir.resolve("events.out.tfevents." + now / 1000 + "." + hostName() + "."
+          + ProcessHandle.current().pid() + "." + SEQUENCE.incrementAndGet());
+      // CREATE_NEW: never append to another writer's file, whatever its name.
+      EventLog log = new EventLog(file, new BufferedOutputStream(
+          Files.newOutputStream(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)));
       log.write(Event.newBuilder().setWallTime(now / 1000.0).setFileVersion("brain.Event:2"));
       return log;
     } catch (IOException e) {

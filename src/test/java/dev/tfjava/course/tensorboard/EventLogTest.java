@@ -70,6 +70,24 @@ class EventLogTest {
   }
 
   @Test
+  void twoLogsOpenedInOneFolderInTheSameSecondWriteTwoIntactFiles() throws IOException {
+    Path first;
+    Path second;
+    try (EventLog a = EventLog.open(dir); EventLog b = EventLog.open(dir)) {
+      a.scalar("loss", 1, 1.0);
+      b.scalar("loss", 1, 2.0);
+      a.scalar("loss", 2, 0.5);
+      first = a.file();
+      second = b.file();
+    }
+    assertTrue(first.getFileName().toString().contains("." + ProcessHandle.current().pid() + "."),
+        first.toString());
+    assertEquals(2, EventFiles.find(dir).size());
+    assertEquals(3, EventFiles.read(first).size());
+    assertEquals(2.0f, EventFiles.read(second).get(1).getSummary().getValue(0).getSimpleValue());
+  }
+
+  @Test
   void aCorruptedFileIsDetected() throws IOException {
     Path file;
     try (EventLog log = EventLog.open(dir)) {
