@@ -70,7 +70,8 @@ final class SavedModelMetadata {
 
   /** Everything but the optimizer's state, which TF1 creates with trainable=False. */
   static boolean isTrainable(String name) {
-    return !(name.endsWith("/Adam") || name.endsWith("/Adam_1") || name.equals("beta1_power")
-        || name.equals("beta2_power") || name.equals("global_step"));
+    String last = name.substring(name.lastIndexOf('/') + 1);
+    return !(last.equals("Adam") || last.equals("Adam_1") || last.equals("beta1_power")
+        || last.equals("beta2_power") || last.equals("global_step"));
   }
 }

@@ -22,8 +22,9 @@ import org.tensorflow.types.TFloat32;
  * (its steps differ from Adam's formulas). Here the state is named as
  * {@code tf.train.AdamOptimizer} names it, so that the notebook's {@code tf.train.Saver()} finds
  * it in a checkpoint and the other way round: slots {@code <var>/Adam} (m) and
- * {@code <var>/Adam_1} (v), and {@code beta1_power} / {@code beta2_power} at the root; only the
- * given variables are trained.
+ * {@code <var>/Adam_1} (v), and {@code beta1_power} / {@code beta2_power} in the scope the update
+ * is built in ({@code train/beta1_power}, as {@code minimize} inside the notebook's
+ * {@code name_scope("train")} names them); only the given variables are trained.
  */
 public final class AdamUpdate {
   public static final float LEARNING_RATE = 0.001f;
@@ -49,8 +50,12 @@ public final class AdamUpdate {
       float learningRate) {
     Gradients gradients = tf.gradients(loss, variables);
     Ops init = tf.withInitScope();
-    Variable<TFloat32> beta1Power = ModelVariables.create(tf, "beta1_power", init.constant(BETA1));
-    Variable<TFloat32> beta2Power = ModelVariables.create(tf, "beta2_power", init.constant(BETA2));
+    // In the optimizer's name scope, as minimize() inside the notebook's name_scope("train") names
+    // them: train/beta1_power (Training/beta1_power in Unit 3).
+    Variable<TFloat32> beta1Power = ModelVariables.create(tf, tf.scope().makeOpName("beta1_power"),
+        init.constant(BETA1));
+    Variable<TFloat32> beta2Power = ModelVariables.create(tf, tf.scope().makeOpName("beta2_power"),
+        init.constant(BETA2));
     Operand<TFloat32> lr = tf.constant(learningRate);
     Operand<TFloat32> beta1 = tf.constant(BETA1);
     Operand<TFloat32> beta2 = tf.constant(BETA2);

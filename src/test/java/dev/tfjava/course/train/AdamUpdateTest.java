@@ -31,8 +31,8 @@ class AdamUpdateTest {
       // tf.train.AdamOptimizer's names: the notebook's Saver finds these in a checkpoint.
       assertNotNull(graph.operation("layer/w/Adam"));
       assertNotNull(graph.operation("layer/w/Adam_1"));
-      assertNotNull(graph.operation("beta1_power"));
-      assertNotNull(graph.operation("beta2_power"));
+      assertNotNull(graph.operation("train/beta1_power"));
+      assertNotNull(graph.operation("train/beta2_power"));
       assertNotNull(graph.operation("train/Adam"));
 
       double[] expected = {start[0], start[1], start[2]};
