@@ -2,6 +2,7 @@ package dev.tfjava.course.lessons;
 
 import dev.tfjava.course.CommandLines;
 import dev.tfjava.course.data.SampleImage;
+import dev.tfjava.course.nn.MaxPool;
 import dev.tfjava.course.plot.GrayscaleImage;
 import dev.tfjava.course.plot.ImageGrid;
 import dev.tfjava.course.plot.Png;
@@ -105,8 +106,7 @@ public final class ConvolutionFilters extends Lesson<ConvolutionFilters.Result> 
           tf.withName("convolution").nn.conv2d(x, featureMaps, stride1, "SAME"),
           tf.withName("convolution_valid").nn.conv2d(x, featureMaps, stride1, "VALID"),
           tf.withName("convolution_stride2").nn.conv2d(x, featureMaps, stride2, "SAME"),
-          tf.withName("max_pool").nn.maxPool(x, tf.constant(new int[] {1, 2, 2, 1}),
-              tf.constant(new int[] {1, 2, 2, 1}), "VALID"),
+          MaxPool.apply(tf.withName("max_pool"), x, 2, 2, "VALID"),
           tf.withName("avg_pool").nn.avgPool(x, stride2, stride2, "VALID"));
       float[] flat = new float[height * width];
       for (int r = 0; r < height; r++) {

@@ -14,6 +14,7 @@ import dev.tfjava.course.nn.Activation;
 import dev.tfjava.course.nn.Conv2d;
 import dev.tfjava.course.nn.Dense;
 import dev.tfjava.course.nn.Dropout;
+import dev.tfjava.course.nn.MaxPool;
 import dev.tfjava.course.tensorboard.TensorBoardOptions;
 import dev.tfjava.course.tensorboard.TrainingSummaries;
 import dev.tfjava.course.train.AdamUpdate;
@@ -182,8 +183,7 @@ public final class MnistCnn extends Lesson<MnistCnn.Result> {
     Operand<TFloat32> conv1 = Activation.RELU.apply(conv1Scope, conv1Layer.apply(conv1Scope, xReshaped));
 
     Ops pool2Scope = tf.withSubScope("pool2");
-    Operand<TFloat32> pool2 = pool2Scope.nn.maxPool(conv1, pool2Scope.constant(new int[] {1, 2, 2, 1}),
-        pool2Scope.constant(new int[] {1, 2, 2, 1}), "VALID");
+    Operand<TFloat32> pool2 = MaxPool.apply(pool2Scope, conv1, 2, 2, "VALID");
     Operand<TFloat32> pool2Flat = pool2Scope.reshape(pool2,
         pool2Scope.constant(new long[] {-1, POOL2_FMAPS * 14 * 14}));
 
