@@ -18,7 +18,6 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.train.Restore;
 import org.tensorflow.proto.DataType;
-import org.tensorflow.types.TString;
 import org.tensorflow.types.family.TType;
 
 /**

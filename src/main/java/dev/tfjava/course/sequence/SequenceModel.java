@@ -33,7 +33,8 @@ import org.tensorflow.types.TFloat32;
  * </ul>
  * The variables carry the notebook's TF1 names ({@code rnn/basic_lstm_cell/kernel},
  * {@code dense/kernel}, {@code dense/bias}; Adam's {@code <var>/Adam}, {@code <var>/Adam_1},
- * {@code Training/beta1_power}, {@code Training/beta2_power}), so its checkpoints restore into the notebook's graph.
+ * {@code Training/beta1_power}, {@code Training/beta2_power}), so its checkpoints restore into
+ * the notebook's graph.
  */
 public final class SequenceModel {
   /** The model's sizes and learning rate. */

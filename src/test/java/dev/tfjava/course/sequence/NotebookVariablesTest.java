@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.Graph;
-import org.tensorflow.GraphOperation;
 import org.tensorflow.op.Ops;
 
 /**
@@ -82,7 +81,7 @@ class NotebookVariablesTest {
     Map<String, String> found = new TreeMap<>();
     graph.operations().forEachRemaining(op -> {
       if (op.type().startsWith("Variable")) {
-        found.put(op.name(), ((GraphOperation) op).output(0).shape().toString());
+        found.put(op.name(), op.output(0).shape().toString());
       }
     });
     return found;
