@@ -65,8 +65,14 @@ def java_lesson(lesson, lessons, work, extra):
             "--logdir", os.path.join(work, "java", "logs", lesson)] + extra
     code, _, _ = java(args, lessons)
     check("java %s exits 0" % lesson, code == 0, "exit %d" % code)
+    return metrics_of(out)
+
+
+def metrics_of(out):
+    """A lesson's metrics.json; a sequence lesson's one model entry."""
     with open(os.path.join(out, "metrics.json")) as f:
-        return json.load(f)
+        metrics = json.load(f)
+    return metrics["models"][0] if "models" in metrics else metrics
 
 
 def predict(lessons, model_dir, inputs):
@@ -152,7 +158,7 @@ def java_to_python(lessons, work):
                       metrics["y_pred"], y_pred, 1e-5)
                 generated = nb.generate(sess, g, 40)
                 close(lesson + ": and the notebook's generation loop Java's sequence",
-                      metrics["generated"]["values"][:60], generated[:60], 1e-4)
+                      metrics["generated"][:60], generated[:60], 1e-4)
             java_outputs = rows(predict(lessons, os.path.dirname(version), nb.test_instance()),
                                 "outputs")
             close(lesson + ": lessons predict equals the training run's y_pred", metrics["y_pred"],
@@ -181,6 +187,7 @@ def python_to_java(lessons, work):
         model = nb.MODEL_OF_LESSON[lesson]
         folder = os.path.join(py, "checkpoints", model)
         export = os.path.join(py, "models", model, "1")
+        os.makedirs(folder, exist_ok=True)
         with tf.Graph().as_default(), tf1.Session() as sess:
             tf1.set_random_seed(7)
             if lesson == "mnist-cnn":
@@ -219,8 +226,7 @@ def python_to_java(lessons, work):
               code == 0, err.strip()[-300:])
         if code != 0:
             continue
-        with open(os.path.join(out, "metrics.json")) as f:
-            metrics = json.load(f)
+        metrics = metrics_of(out)
         version = metrics["saved_model"]
         if lesson != "mnist-cnn":
             close(lesson + ": Java's y_pred after --restore equals Python's", expected,

@@ -9,6 +9,7 @@ import dev.tfjava.course.data.MnistFiles;
 import dev.tfjava.course.data.MnistSource;
 import dev.tfjava.course.data.MnistVariant;
 import dev.tfjava.course.export.Checkpoints;
+import dev.tfjava.course.export.RestoreOption;
 import dev.tfjava.course.export.SavedModels;
 import dev.tfjava.course.nn.Activation;
 import dev.tfjava.course.nn.Conv2d;
@@ -22,6 +23,7 @@ import dev.tfjava.course.train.AdamUpdate;
 import dev.tfjava.course.train.BatchedEvaluator;
 import dev.tfjava.course.train.BatchedEvaluator.Feed;
 import dev.tfjava.course.train.ProcessMeter;
+import dev.tfjava.course.train.ProcessStats;
 import dev.tfjava.course.train.ProgressListener;
 import dev.tfjava.course.train.Seeds;
 import dev.tfjava.course.train.Tensors;
@@ -125,6 +127,9 @@ public final class MnistCnn extends Lesson<MnistCnn.Result> {
 
   @Mixin
   TensorBoardOptions tensorBoard = new TensorBoardOptions();
+
+  @Mixin
+  RestoreOption restore = new RestoreOption();
 
   @Option(names = "--eval-batch-size", defaultValue = "1000", paramLabel = "N",
       description = "Images per evaluation batch; bounds memory (default: ${DEFAULT-VALUE}).")
@@ -277,6 +282,7 @@ public final class MnistCnn extends Lesson<MnistCnn.Result> {
               tensorBoard.summaryEvery())) {
         logdir.ifPresent(dir -> out.println("TensorBoard: " + dir + "  (tensorboard --logdir "
             + dir.getParent() + ")"));
+        restore.restoreInto(sess, graph, MODEL, out);
 
         // In [26]: n_epochs = 10, batch_size = 50; train, then the accuracies after each epoch.
         List<EpochStats> history = new ArrayList<>();
@@ -307,6 +313,14 @@ public final class MnistCnn extends Lesson<MnistCnn.Result> {
             summaries.scalar("loss/epoch_mean", step, pass.meanLoss());
             summaries.histograms(sess, step, model.trainableVariables());
           }
+        }
+        if (history.isEmpty()) { // --epochs 0: the restored model, evaluated as it is
+          double accTrain = accuracy(evaluator, model, train);
+          double accTest = accuracy(evaluator, model, mnist.test());
+          out.println("Restored model: Train accuracy: " + (float) accTrain + " , Test accuracy: "
+              + (float) accTest);
+          history.add(new EpochStats(0, accTrain, accTest, Double.NaN, 0, 0, 0, 0, 0,
+              ProcessStats.residentMiB()));
         }
 
         // var = [v.name for v in tf.trainable_variables()]; print(var)
@@ -347,8 +361,11 @@ public final class MnistCnn extends Lesson<MnistCnn.Result> {
   }
 
   private void validateOptions() {
-    if (epochs < 1 || batchSize < 1 || evalBatchSize < 1) {
-      throw CourseException.badInput("--epochs, --batch-size and --eval-batch-size must be >= 1");
+    if (epochs < (restore.given() ? 0 : 1)) { // 0 with --restore: restore, evaluate, export
+      throw CourseException.badInput("--epochs must be >= 1 (>= 0 with --restore), got " + epochs);
+    }
+    if (batchSize < 1 || evalBatchSize < 1) {
+      throw CourseException.badInput("--batch-size and --eval-batch-size must be >= 1");
     }
     if (batchSize > 100_000 || evalBatchSize > 100_000) {
       throw CourseException.badInput("--batch-size and --eval-batch-size must be <= 100000");

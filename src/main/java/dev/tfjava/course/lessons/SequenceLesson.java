@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import dev.tfjava.course.CourseException;
 import dev.tfjava.course.data.TimeSeries;
 import dev.tfjava.course.export.Checkpoints;
+import dev.tfjava.course.export.RestoreOption;
 import dev.tfjava.course.export.SavedModels;
 import dev.tfjava.course.io.AtomicFiles;
 import dev.tfjava.course.nn.cells.CellKind;
@@ -62,6 +63,9 @@ public abstract class SequenceLesson extends Lesson<SequenceLesson.Result> {
   @Mixin
   TensorBoardOptions tensorBoard = new TensorBoardOptions();
 
+  @Mixin
+  RestoreOption restore = new RestoreOption();
+
   /** Iterations and generated values of a {@code --quick} run. */
   static final int QUICK_ITERATIONS = 50;
   static final int QUICK_GENERATE = 40;
@@ -110,6 +114,12 @@ public abstract class SequenceLesson extends Lesson<SequenceLesson.Result> {
     int nIterations = context.quick() ? Math.min(iterations, QUICK_ITERATIONS) : iterations;
     int nGenerate = context.quick() ? Math.min(generate, QUICK_GENERATE) : generate;
     // One TensorBoard run folder for the lesson; with several cells, one subfolder per cell.
+    // A --restore checkpoint must fit every cell's graph before the first cell trains.
+    for (CellKind kind : cells()) {
+      restore.check(kind.modelName(), graph -> SequenceModel.training(graph,
+          context.sessions().ops(graph), SequenceModel.Config.notebook(kind, learningRate),
+          new Seeds(options.seed())));
+    }
     Optional<Path> logdir = context.tensorBoardDir(tensorBoard);
     List<CellResult> results = new ArrayList<>();
     for (CellKind kind : cells()) {
@@ -124,9 +134,10 @@ public abstract class SequenceLesson extends Lesson<SequenceLesson.Result> {
   }
 
   private void validateOptions() {
-    if (iterations < 1 || iterations > MAX_ITERATIONS) {
-      throw CourseException.badInput("--iterations must be between 1 and " + MAX_ITERATIONS
-          + ", got " + iterations);
+    int least = restore.given() ? 0 : 1; // 0: only restore, predict, generate, export
+    if (iterations < least || iterations > MAX_ITERATIONS) {
+      throw CourseException.badInput("--iterations must be between " + least + " and "
+          + MAX_ITERATIONS + ", got " + iterations);
     }
     if (batchSize < 1 || batchSize > MAX_BATCH) {
       throw CourseException.badInput("--batch-size must be between 1 and " + MAX_BATCH
@@ -173,6 +184,7 @@ public abstract class SequenceLesson extends Lesson<SequenceLesson.Result> {
               tensorBoard.summaryEvery())) {
         logdir.ifPresent(dir -> out.println("TensorBoard: " + dir + "  (tensorboard --logdir "
             + dir.getParent() + ")"));
+        restore.restoreInto(sess, graph, model, out);
 
         // In [8]: n_iterations = 1500, batch_size = 50; every 100 iterations print the MSE.
         float[] batchLoss = new float[nIterations];
@@ -216,13 +228,16 @@ public abstract class SequenceLesson extends Lesson<SequenceLesson.Result> {
     double testMse = mse(yPred, TimeSeries.testTarget());
     out.printf("Test-instance MSE: %.6f%n", testMse);
     out.printf("Trained in %.2f s (%.3f ms per iteration); final batch MSE %s%n",
-        training.seconds(), training.seconds() * 1000 / nIterations, curve.finalMse());
+        training.seconds(), training.seconds() * 1000 / Math.max(1, nIterations),
+        curve.finalMse());
     out.printf("Checkpoint saved to %s; SavedModel exported to %s%n", checkpoint, savedModel);
 
     // In [10]: plt.title("Testing the model")
     SequenceCharts.testingTheModel(context.output(model + "_testing_the_model.png"), name,
         TimeSeries.tInstance(), TimeSeries.testInstance(), TimeSeries.testTarget(), yPred);
-    SequenceCharts.trainingCurve(context.output(model + "_training_mse.png"), name, curve);
+    if (nIterations > 0) { // --restore with 0 iterations trains nothing: no curve to draw
+      SequenceCharts.trainingCurve(context.output(model + "_training_mse.png"), name, curve);
+    }
 
     // In [11]: saver.restore(sess, ...) in a new session; 300 values generated from 20 zeros.
     SequenceGenerator.Generated generated =
@@ -242,7 +257,7 @@ public abstract class SequenceLesson extends Lesson<SequenceLesson.Result> {
         kind == CellKind.GRU ? "the notebook's GRU section built a BasicLSTMCell again;"
             + " this is a real GRU" : null,
         curve.reports(), curve.finalMse(), testMse, yPred, training.seconds(),
-        training.seconds() * 1000 / nIterations, 0, tensorBoardSeconds,
+        training.seconds() * 1000 / Math.max(1, nIterations), 0, tensorBoardSeconds,
         generated.msPerStep(), generated.setupMs(), generated.sequence(), divergence,
         checkpoint.toString(), savedModel.toString(), logdir.map(Path::toString).orElse(null),
         curve);

@@ -13,8 +13,8 @@ public record TrainingCurve(List<Report> reports, @JsonIgnore float[] batchLoss)
   /** One printed line: the batch MSE after iteration {@code iteration}'s update. */
   public record Report(int iteration, float mse) {}
 
-  /** The last reported MSE. */
+  /** The last reported MSE (NaN after 0 iterations: a restored model only evaluated). */
   public float finalMse() {
-    return reports.get(reports.size() - 1).mse();
+    return reports.isEmpty() ? Float.NaN : reports.get(reports.size() - 1).mse();
   }
 }
