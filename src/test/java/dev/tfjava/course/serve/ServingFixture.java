@@ -125,9 +125,9 @@ final class ServingFixture implements AutoCloseable {
 
   /** {@code n} windows of 20 steps of the course's series t·sin(t)/3 + 2·sin(5t). */
   static float[][] windows(int n, double start) {
-    float[][] rows = new float[n][StandInModels.STEPS];
+    float[][] rows = new float[n][dev.tfjava.course.data.TimeSeries.STEPS];
     for (int w = 0; w < n; w++) {
-      for (int s = 0; s < StandInModels.STEPS; s++) {
+      for (int s = 0; s < dev.tfjava.course.data.TimeSeries.STEPS; s++) {
         double t = start + 0.1 * (w + s);
         rows[w][s] = (float) (t * Math.sin(t) / 3 + 2 * Math.sin(5 * t));
       }
