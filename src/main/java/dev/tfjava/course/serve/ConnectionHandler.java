@@ -55,6 +55,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   private static final Duration DRAIN_TIME = Duration.ofSeconds(2);
 
   private final Server server;
+  private ChannelHandlerContext self;
   private State state = State.IDLE;
   private ScheduledFuture<?> timer;
   private long timerGeneration;
@@ -91,11 +92,17 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
       }
       if (state == State.IDLE) {
         state = State.HEAD;
-        schedule(ctx, server.settings().headerTimeout());
+        // The handler's own context: an answer written from here would miss the HTTP encoder.
+        schedule(self, server.settings().headerTimeout());
       }
       ctx.fireChannelRead(msg);
     }
   };
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    self = ctx;
+  }
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {

@@ -58,11 +58,16 @@ final class ServingFixture implements AutoCloseable {
 
   /** Exports both stand-ins under {@code models} and starts a server on them. */
   static ServingFixture start(Path models, ServingServer.Settings settings) {
+    return start(models, settings, line -> { });
+  }
+
+  /** As {@link #start(Path, ServingServer.Settings)}, with the server's log lines to {@code log}. */
+  static ServingFixture start(Path models, ServingServer.Settings settings,
+      java.util.function.Consumer<String> log) {
     StandInModels.exportCnn(models, "mnist_cnn", 1);
     StandInModels.exportLstm(models, "lstm", 1);
-    ModelRepository repository = new ModelRepository(models, new ThreadSettings(1, 1),
-        line -> { });
-    return new ServingFixture(models, ServingServer.start(repository, settings, line -> { }));
+    ModelRepository repository = new ModelRepository(models, new ThreadSettings(1, 1), log);
+    return new ServingFixture(models, ServingServer.start(repository, settings, log));
   }
 
   static ServingServer.Settings settings() {
