@@ -54,7 +54,7 @@ public final class LoadGenerator {
   private LoadGenerator() {}
 
   /** {@code {"instances": [[784 values], ...]}} with {@code count} random images. */
-  static String images(int count, long seed) {
+  public static String images(int count, long seed) {
     Random random = new Random(seed);
     StringBuilder json = new StringBuilder("{\"instances\": [");
     for (int i = 0; i < count; i++) {
