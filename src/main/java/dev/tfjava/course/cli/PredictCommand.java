@@ -1,5 +1,6 @@
 package dev.tfjava.course.cli;
 
+import dev.tfjava.course.CommandLines;
 import dev.tfjava.course.CourseException;
 import dev.tfjava.course.serve.LoadedModel;
 import dev.tfjava.course.serve.ModelSource;

@@ -1,19 +1,15 @@
 package dev.tfjava.course.data;
 
 import dev.tfjava.course.CourseException;
-import dev.tfjava.course.io.AtomicFiles;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.zip.GZIPInputStream;
-import java.util.zip.GZIPOutputStream;
 import java.util.zip.ZipException;
 
 /**
@@ -99,26 +95,6 @@ public final class IdxFile {
     });
   }
 
-  /** Writes an image file, gzip-compressed when the name ends in {@code .gz}; atomic. */
-  public static void writeImages(Path file, Images images) {
-    write(file, out -> {
-      out.writeInt(IMAGES_MAGIC);
-      out.writeInt(images.count());
-      out.writeInt(images.rows());
-      out.writeInt(images.columns());
-      out.write(images.pixels());
-    });
-  }
-
-  /** Writes a label file, gzip-compressed when the name ends in {@code .gz}; atomic. */
-  public static void writeLabels(Path file, byte[] labels) {
-    write(file, out -> {
-      out.writeInt(LABELS_MAGIC);
-      out.writeInt(labels.length);
-      out.write(labels);
-    });
-  }
-
   // ------------------------------------------------------------------------------------ reading
 
   private interface Body<T> {
@@ -194,24 +170,5 @@ public final class IdxFile {
 
   private static CourseException bad(String name, String problem) {
     return CourseException.badInput(name + ": " + problem);
-  }
-
-  // ------------------------------------------------------------------------------------ writing
-
-  private interface Content {
-    void writeTo(DataOutputStream out) throws IOException;
-  }
-
-  private static void write(Path file, Content content) {
-    boolean gzip = file.getFileName().toString().endsWith(".gz");
-    AtomicFiles.write(file, raw -> {
-      OutputStream sink = gzip ? new GZIPOutputStream(raw, 1 << 16) : raw;
-      DataOutputStream out = new DataOutputStream(sink);
-      content.writeTo(out);
-      out.flush();
-      if (sink instanceof GZIPOutputStream zipped) {
-        zipped.finish();
-      }
-    });
   }
 }

@@ -1,6 +1,6 @@
 package dev.tfjava.course.lessons;
 
-import dev.tfjava.course.cli.CommandLines;
+import dev.tfjava.course.CommandLines;
 import dev.tfjava.course.nn.Activation;
 import dev.tfjava.course.nn.reference.ChainRuleExample;
 import dev.tfjava.course.nn.reference.ReferenceMlp;
@@ -17,7 +17,6 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
-import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
@@ -35,7 +34,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "backprop", mixinStandardHelpOptions = true,
     description = "Unit 1: backpropagation by hand vs TensorFlow's gradients; vanishing gradients.")
-public final class Backpropagation extends Lesson {
+public final class Backpropagation extends Lesson<Backpropagation.Result> {
 
   @Option(names = "--depth", defaultValue = "10", paramLabel = "N",
       description = "Layers in the deep stack of part 3 (default: ${DEFAULT-VALUE}).")
@@ -56,14 +55,17 @@ public final class Backpropagation extends Lesson {
     CommandLines.runAndExit(new Backpropagation(), args);
   }
 
+  /** What each part found, as metrics.json records it. */
+  public record Result(Map<String, Object> chainRule, Map<String, Object> deltaRecursion,
+      Map<String, double[]> gradientPerLayer) {}
+
   @Override
-  protected void run(LessonContext context) {
-    if (depth < 2 || width < 1) {
-      throw dev.tfjava.course.CourseException.badInput("--depth must be >= 2 and --width >= 1");
+  protected Result run(LessonContext context) {
+    if (depth < 2 || width < 1 || depth > 1000 || width > 10_000) {
+      throw dev.tfjava.course.CourseException.badInput(
+          "--depth must be in [2, 1000] and --width in [1, 10000]");
     }
-    chainRule(context);
-    deltaRecursion(context);
-    vanishingGradients(context);
+    return new Result(chainRule(context), deltaRecursion(context), vanishingGradients(context));
   }
 
   // ---------------------------------------------------------------- Part 1: f(x, y) = x²(xy + 1)
@@ -92,7 +94,7 @@ public final class Backpropagation extends Lesson {
         for (int i = 0; i < wrt.size(); i++) {
           runner.fetch(gradients.dy(i));
         }
-        try (Result result = runner.run()) {
+        try (org.tensorflow.Result result = runner.run()) {
           double[] inner = new double[4];
           for (int i = 0; i < inner.length; i++) {
             inner[i] = Tensors.scalar(result.get(3 + i));
@@ -104,7 +106,7 @@ public final class Backpropagation extends Lesson {
     }
   }
 
-  private void chainRule(LessonContext context) {
+  private Map<String, Object> chainRule(LessonContext context) {
     var out = context.console();
     out.println("Part 1 - the chain rule on f(x, y) = x^2 (x y + 1) at x = 2, y = 1");
     ChainRuleExample hand = ChainRuleExample.at(2, 1);
@@ -120,10 +122,10 @@ public final class Backpropagation extends Lesson {
     }
     out.printf("  f = %.1f, grad f = (%.1f, %.1f) by hand, (%.1f, %.1f) by tf.gradients%n%n",
         hand.f(), hand.dfdx(), hand.dfdy(), tf.dfdx(), tf.dfdy());
-    context.metrics().put("chain_rule", Map.of(
+    return Map.of(
         "f", tf.f(),
         "hand", Map.of("df_dx", hand.dfdx(), "df_dy", hand.dfdy()),
-        "tensorflow", Map.of("df_dx", tf.dfdx(), "df_dy", tf.dfdy())));
+        "tensorflow", Map.of("df_dx", tf.dfdx(), "df_dy", tf.dfdy()));
   }
 
   // ----------------------------------------------------- Part 2: the δ recursion vs TF and FD
@@ -176,7 +178,7 @@ public final class Backpropagation extends Lesson {
         for (int i = 0; i < parameters.size(); i++) {
           runner.fetch(gradients.dy(i));
         }
-        try (Result result = runner.run()) {
+        try (org.tensorflow.Result result = runner.run()) {
           double[][][] dw = new double[layers][][];
           double[][] db = new double[layers][];
           for (int l = 0; l < layers; l++) {
@@ -217,7 +219,7 @@ public final class Backpropagation extends Lesson {
     return max;
   }
 
-  private void deltaRecursion(LessonContext context) {
+  private Map<String, Object> deltaRecursion(LessonContext context) {
     var out = context.console();
     Random random = context.seeds().random("backprop-network");
     ReferenceMlp net = ReferenceMlp.random(SMALL_NETWORK, Activation.SIGMOID, random);
@@ -238,13 +240,13 @@ public final class Backpropagation extends Lesson {
         vsTf);
     out.printf("  largest |manual - finite differences| = %.3e (central, h = %.0e)%n%n", vsNumeric,
         FINITE_DIFFERENCE_STEP);
-    context.metrics().put("delta_recursion", Map.of(
+    return Map.of(
         "layers", SMALL_NETWORK,
         "cost", net.cost(inputs, targets),
         "max_abs_diff_manual_vs_tensorflow", vsTf,
         "max_abs_diff_manual_vs_finite_differences", vsNumeric,
         "output_bias_gradient_manual", manual.biases()[net.layers() - 1],
-        "output_bias_gradient_tensorflow", tf.biases()[net.layers() - 1]));
+        "output_bias_gradient_tensorflow", tf.biases()[net.layers() - 1]);
   }
 
   // ---------------------------------------------- Part 3: vanishing gradients in a deep stack
@@ -266,7 +268,7 @@ public final class Backpropagation extends Lesson {
     return perLayer;
   }
 
-  private void vanishingGradients(LessonContext context) {
+  private Map<String, double[]> vanishingGradients(LessonContext context) {
     var out = context.console();
     int[] sizes = new int[depth + 1];
     java.util.Arrays.fill(sizes, width);
@@ -306,7 +308,7 @@ public final class Backpropagation extends Lesson {
     Charts.line(chart, "ReLU", layers, relu, new Color(0xd62728), 2f)
         .setMarker(SeriesMarkers.SQUARE);
     Charts.save(chart, context.output("gradients_per_layer.png"));
-    context.metrics().put("gradient_per_layer", perActivation);
+    return perActivation;
   }
 
   // ------------------------------------------------------------------------------ helpers

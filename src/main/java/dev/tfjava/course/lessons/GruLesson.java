@@ -1,6 +1,6 @@
 package dev.tfjava.course.lessons;
 
-import dev.tfjava.course.cli.CommandLines;
+import dev.tfjava.course.CommandLines;
 import dev.tfjava.course.nn.cells.CellKind;
 import java.util.List;
 import picocli.CommandLine.Command;

@@ -1,10 +1,15 @@
 package dev.tfjava.course.lessons;
 
-import dev.tfjava.course.cli.CommonOptions;
+import dev.tfjava.course.CommandLines;
+import dev.tfjava.course.train.Metrics;
+import dev.tfjava.course.train.SessionFactory;
 import dev.tfjava.course.train.ThreadSettings;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.tensorflow.TensorFlow;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -13,11 +18,12 @@ import picocli.CommandLine.Spec;
 
 /**
  * One notebook, ported: a picocli command with the {@link CommonOptions} plus its own options.
- * {@link #call()} sets up a {@link LessonContext} (output folder, seeds, sessions, metrics), runs
- * {@link #run(LessonContext)} and writes {@code metrics.json} with the options, the device, the wall
- * time and whatever the lesson recorded.
+ * {@link #run(LessonContext)} is the notebook, cell by cell, and returns what it found; from that
+ * result, the options and the environment, {@code metrics.json} is written.
+ *
+ * @param <R> the lesson's result: a record of the numbers the notebook prints and plots
  */
-public abstract class Lesson implements Callable<Integer> {
+public abstract class Lesson<R> implements Callable<Integer> {
 
   @Mixin
   protected CommonOptions options = new CommonOptions();
@@ -25,8 +31,8 @@ public abstract class Lesson implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  /** The lesson's work: build graphs, train, print like the notebook, write figures and metrics. */
-  protected abstract void run(LessonContext context) throws Exception;
+  /** The lesson's work: build graphs, train, print like the notebook, write figures. */
+  protected abstract R run(LessonContext context) throws Exception;
 
   /** Thread settings that suit this lesson's graph (overridden by {@code --threads}). */
   protected ThreadSettings defaultThreads() {
@@ -51,22 +57,37 @@ public abstract class Lesson implements Callable<Integer> {
     return getClass().getAnnotation(Command.class).description()[0];
   }
 
+  /** Runs a lesson with command-line arguments and returns what it found (tests, programs). */
+  public static <R> LessonRun<R> run(Lesson<R> lesson, String... args) throws Exception {
+    CommandLines.create(lesson).parseArgs(args);
+    return lesson.execute();
+  }
+
   @Override
   public final Integer call() throws Exception {
+    execute();
+    return 0;
+  }
+
+  private LessonRun<R> execute() throws Exception {
     long start = System.nanoTime();
     LessonContext context = new LessonContext(name(), options, defaultThreads());
-    context.metrics()
-        .put("lesson", name())
-        .put("options", optionValues())
-        .put("seed", options.seed())
-        .put("device", context.sessions().device().name().toLowerCase(java.util.Locale.ROOT))
-        .put("threads", context.sessions().threads())
-        .put("onednn", dev.tfjava.course.train.SessionFactory.oneDnnEnabled())
-        .put("tensorflow_version", org.tensorflow.TensorFlow.version());
-    run(context);
-    context.metrics().put("wall_seconds", (System.nanoTime() - start) / 1e9);
-    context.writeMetrics();
-    return 0;
+    Map<String, Object> metrics = new LinkedHashMap<>();
+    metrics.put("lesson", name());
+    metrics.put("options", optionValues());
+    metrics.put("seed", options.seed());
+    metrics.put("device", context.sessions().device().name().toLowerCase(Locale.ROOT));
+    metrics.put("threads", context.sessions().threads());
+    metrics.put("onednn", SessionFactory.oneDnnEnabled());
+    metrics.put("tensorflow_version", TensorFlow.version());
+    R result = run(context);
+    metrics.putAll(Metrics.fields(result));
+    metrics.put("printed", context.printed());
+    metrics.put("wall_seconds", (System.nanoTime() - start) / 1e9);
+    Path file = context.output("metrics.json");
+    Metrics.write(file, metrics);
+    System.out.println("Wrote " + file);
+    return new LessonRun<>(result, context.printed(), file);
   }
 
   /** Every option's value as parsed, keyed by its long name (without dashes). */
@@ -79,7 +100,7 @@ public abstract class Lesson implements Callable<Integer> {
         }
         Object value = option.getValue();
         values.put(option.longestName().replaceFirst("^-+", ""),
-            value instanceof java.nio.file.Path p ? p.toString() : value);
+            value instanceof Path p ? p.toString() : value);
       }
     }
     return values;

@@ -7,7 +7,7 @@ public final class LessonCatalog {
   private LessonCatalog() {}
 
   /** Fresh instances of every lesson, in order. */
-  public static List<Lesson> lessons() {
+  public static List<Lesson<?>> lessons() {
     return List.of(new Backpropagation(), new ConvolutionFilters(), new MnistCnn(),
         new BasicRnnLesson(), new LstmLesson(), new GruLesson(), new SequenceComparison());
   }

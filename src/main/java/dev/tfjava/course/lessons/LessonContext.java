@@ -1,34 +1,37 @@
 package dev.tfjava.course.lessons;
 
-import dev.tfjava.course.cli.CommonOptions;
-import dev.tfjava.course.train.Metrics;
+import dev.tfjava.course.tensorboard.TensorBoardOptions;
+import dev.tfjava.course.train.Progress;
 import dev.tfjava.course.train.Seeds;
 import dev.tfjava.course.train.SessionFactory;
 import dev.tfjava.course.train.ThreadSettings;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
 
-/** What a running lesson works with: its options, output folder, seeds, sessions and metrics. */
+/** What a running lesson works with: its options, output folders, seeds, sessions and console. */
 public final class LessonContext {
   private final String lesson;
   private final CommonOptions options;
-  private final Path out;
   private final Seeds seeds;
   private final SessionFactory sessions;
-  private final Metrics metrics = new Metrics();
+  private final List<String> printed = new ArrayList<>();
+  private final PrintStream console = new PrintStream(new LineRecorder(), true,
+      StandardCharsets.UTF_8);
 
   LessonContext(String lesson, CommonOptions options, ThreadSettings defaultThreads) {
     this.lesson = lesson;
     this.options = options;
-    this.out = options.out(lesson);
     this.seeds = new Seeds(options.seed());
     this.sessions = new SessionFactory(options.device(),
         defaultThreads.override(options.threads(), options.interOpThreads()),
         options.logDevicePlacement());
-  }
-
-  public String lesson() {
-    return lesson;
   }
 
   /** Whether this is a {@code --quick} smoke run. */
@@ -36,14 +39,9 @@ public final class LessonContext {
     return options.quick();
   }
 
-  /** The folder for figures and metrics.json. */
-  public Path out() {
-    return out;
-  }
-
-  /** The path of a figure (or other output file) in the output folder. */
+  /** The path of a figure (or other output file) in the lesson's output folder. */
   public Path output(String fileName) {
-    return out.resolve(fileName);
+    return options.out(lesson).resolve(fileName);
   }
 
   /** The root folder for SavedModels ({@code --models}). */
@@ -51,9 +49,17 @@ public final class LessonContext {
     return options.models();
   }
 
-  /** The checkpoint folder of one model: {@code <--checkpoints>/<model>}. */
+  /** The checkpoint folder of one model: {@code <checkpoints>/<model>}. */
   public Path checkpoint(String model) {
     return options.checkpoints().resolve(model);
+  }
+
+  /**
+   * Where this lesson's TensorBoard events go (empty when off): {@code --logdir}, else
+   * {@code <runs>/tf_logs/run-<UTC time>/<lesson>}.
+   */
+  public Optional<Path> tensorBoardDir(TensorBoardOptions tensorBoard) {
+    return tensorBoard.logdir(options.runs().resolve("tf_logs"), lesson);
   }
 
   public Seeds seeds() {
@@ -64,18 +70,34 @@ public final class LessonContext {
     return sessions;
   }
 
-  public Metrics metrics() {
-    return metrics;
-  }
-
-  /** Where the notebook's printed lines go. */
+  /**
+   * Where the notebook's lines go: stdout, each line standing clear of a progress bar, and
+   * recorded for the lesson's {@link LessonRun}.
+   */
   public PrintStream console() {
-    return System.out;
+    return console;
   }
 
-  void writeMetrics() {
-    Path file = output("metrics.json");
-    metrics.write(file);
-    console().println("Wrote " + file);
+  /** Every line printed to {@link #console()} so far. */
+  List<String> printed() {
+    console.flush();
+    return Collections.unmodifiableList(new ArrayList<>(printed));
+  }
+
+  /** Splits what the console receives into lines, printing and recording each one. */
+  private final class LineRecorder extends OutputStream {
+    private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+
+    @Override
+    public synchronized void write(int b) {
+      if (b == '\n') {
+        String text = line.toString(StandardCharsets.UTF_8);
+        line.reset();
+        printed.add(text);
+        Progress.printLine(System.out, text);
+      } else {
+        line.write(b);
+      }
+    }
   }
 }

@@ -1,8 +1,8 @@
 package dev.tfjava.course.lessons;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.tfjava.course.CommandLines;
 import dev.tfjava.course.CourseException;
-import dev.tfjava.course.cli.CommandLines;
 import dev.tfjava.course.data.ImageSet;
 import dev.tfjava.course.data.MnistDataset;
 import dev.tfjava.course.data.MnistFiles;
@@ -14,31 +14,28 @@ import dev.tfjava.course.nn.Activation;
 import dev.tfjava.course.nn.Conv2d;
 import dev.tfjava.course.nn.Dense;
 import dev.tfjava.course.nn.Dropout;
-import dev.tfjava.course.plot.Charts;
-import dev.tfjava.course.plot.Png;
+import dev.tfjava.course.nn.MaxPool;
+import dev.tfjava.course.tensorboard.TensorBoardOptions;
+import dev.tfjava.course.tensorboard.TrainingSummaries;
 import dev.tfjava.course.train.AdamUpdate;
 import dev.tfjava.course.train.BatchedEvaluator;
 import dev.tfjava.course.train.BatchedEvaluator.Feed;
-import dev.tfjava.course.train.ProcessStats;
-import dev.tfjava.course.tensorboard.TensorBoardOptions;
-import dev.tfjava.course.tensorboard.TrainingSummaries;
-import dev.tfjava.course.train.Progress;
+import dev.tfjava.course.train.ProcessMeter;
+import dev.tfjava.course.train.ProgressListener;
 import dev.tfjava.course.train.Seeds;
 import dev.tfjava.course.train.Tensors;
 import dev.tfjava.course.train.ThreadSettings;
+import dev.tfjava.course.train.TrainingLoop;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.stream.Collectors;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
-import org.tensorflow.Result;
 import org.tensorflow.Session;
-import org.tensorflow.ndarray.buffer.FloatDataBuffer;
-import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.Signature;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Op;
@@ -63,7 +60,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "mnist-cnn", mixinStandardHelpOptions = true,
     description = "Unit 2: a CNN with dropout on MNIST; checkpoint, SavedModel, figures.")
-public final class MnistCnn extends Lesson {
+public final class MnistCnn extends Lesson<MnistCnn.Result> {
 
   // The notebook's In [25] constants.
   static final int HEIGHT = 28;
@@ -186,8 +183,7 @@ public final class MnistCnn extends Lesson {
     Operand<TFloat32> conv1 = Activation.RELU.apply(conv1Scope, conv1Layer.apply(conv1Scope, xReshaped));
 
     Ops pool2Scope = tf.withSubScope("pool2");
-    Operand<TFloat32> pool2 = pool2Scope.nn.maxPool(conv1, pool2Scope.constant(new int[] {1, 2, 2, 1}),
-        pool2Scope.constant(new int[] {1, 2, 2, 1}), "VALID");
+    Operand<TFloat32> pool2 = MaxPool.apply(pool2Scope, conv1, 2, 2, "VALID");
     Operand<TFloat32> pool2Flat = pool2Scope.reshape(pool2,
         pool2Scope.constant(new long[] {-1, POOL2_FMAPS * 14 * 14}));
 
@@ -230,67 +226,8 @@ public final class MnistCnn extends Lesson {
 
   // ------------------------------------------------------------------------ execution phase
 
-  @Override
-  protected void run(LessonContext context) {
-    validateOptions();
-    var out = context.console();
-    MnistDataset mnist = loadData(context);
-    ImageSet train = context.quick() ? mnist.train().head(QUICK_TRAIN_IMAGES) : mnist.train();
-    int nEpochs = context.quick() ? 1 : epochs;
-    out.printf("Data: %s from %s (%s): %,d train / %,d validation / %,d test images%n",
-        mnist.variant().id(), mnist.source().origin().label(), mnist.source().location(),
-        train.count(), mnist.validation().count(), mnist.test().count());
-    out.println(noDropout
-        ? "Dropout: NOT applied (--no-dropout reproduces the notebook's bug)"
-        : "Dropout: applied with keep_prob " + keepProb + " (the notebook's bug fixed)");
-
-    try (Graph graph = new Graph()) {
-      Model model = buildGraph(context.sessions().ops(graph), context.seeds(), !noDropout);
-      try (Session sess = context.sessions().open(graph);
-          TrainingSummaries summaries = TrainingSummaries.open(tensorBoard.logdir(name()), graph,
-              tensorBoard.summaryEvery())) {
-        summaries.file().ifPresent(f -> {
-          out.println("TensorBoard: " + f.getParent() + "  (tensorboard --logdir tf_logs)");
-          context.metrics().put("tensorboard_logdir", f.getParent().toString());
-        });
-        List<EpochStats> history =
-            trainEpochs(context, sess, model, train, mnist, nEpochs, summaries);
-        context.metrics().put("tensorboard_seconds", summaries.seconds());
-        afterTraining(context, sess, graph, model, mnist, history);
-      }
-    }
-  }
-
-  private void validateOptions() {
-    if (epochs < 1 || batchSize < 1 || evalBatchSize < 1) {
-      throw CourseException.badInput("--epochs, --batch-size and --eval-batch-size must be >= 1");
-    }
-    if (!(keepProb > 0 && keepProb <= 1)) {
-      throw CourseException.badInput("--keep-prob must be in (0, 1], got " + keepProb);
-    }
-  }
-
-  private MnistDataset loadData(LessonContext context) {
-    Path cacheRoot = cache != null ? cache : MnistSource.defaultCacheRoot();
-    MnistSource source = MnistSource.standard(dataset, cacheRoot, !offline, System.err);
-    MnistFiles.Located files = source.locate(data);
-    MnistDataset mnist = MnistDataset.load(dataset, files);
-    Map<String, Object> record = new LinkedHashMap<>();
-    record.put("dataset", dataset.id());
-    record.put("origin", files.origin().label());
-    record.put("location", files.location());
-    record.put("train_images", mnist.train().count());
-    record.put("validation_images", mnist.validation().count());
-    record.put("test_images", mnist.test().count());
-    if (files.origin() == MnistFiles.Origin.EMBEDDED_SAMPLE) {
-      record.put("warning", "embedded 2,500-digit sample: accuracies do not match the notebook");
-    }
-    context.metrics().put("data", record);
-    return mnist;
-  }
-
   /** One epoch's numbers, as printed and written to metrics.json. */
-  record EpochStats(@JsonProperty("epoch") int epoch,
+  public record EpochStats(@JsonProperty("epoch") int epoch,
       @JsonProperty("train_accuracy") double trainAccuracy,
       @JsonProperty("test_accuracy") double testAccuracy,
       @JsonProperty("loss") double loss,
@@ -301,95 +238,161 @@ public final class MnistCnn extends Lesson {
       @JsonProperty("eval_seconds") double evalSeconds,
       @JsonProperty("rss_mib") double rssMiB) {}
 
-  /** In [26]: the training loop, with the notebook's line after each epoch. */
-  private List<EpochStats> trainEpochs(LessonContext context, Session sess, Model model,
-      ImageSet train, MnistDataset mnist, int nEpochs, TrainingSummaries summaries) {
-    BatchedEvaluator evaluator = new BatchedEvaluator(sess, evalBatchSize);
-    Random shuffle = context.seeds().random("mnist-batches");
-    List<EpochStats> history = new ArrayList<>();
-    for (int epoch = 0; epoch < nEpochs; epoch++) {
-      long start = System.nanoTime();
-      double cpuStart = ProcessStats.cpuSeconds();
-      long faultsStart = ProcessStats.minorFaults();
-      long firstStep = (long) epoch * (train.count() / batchSize);
-      double loss = trainEpoch(sess, model, train, batchSize, keepProb, shuffle,
-          String.format("Epoch %d/%d", epoch + 1, nEpochs), summaries, firstStep);
-      double trainSeconds = (System.nanoTime() - start) / 1e9;
-      double trainCpu = ProcessStats.cpuSeconds() - cpuStart;
-      long trainFaults = ProcessStats.minorFaults() - faultsStart;
+  /** What the lesson found: the notebook's printed numbers and where its outputs went. */
+  public record Result(DataUsed data, boolean dropoutApplied, List<EpochStats> epochs,
+      List<String> trainableVariables, float[] conv1Bias, double finalTrainAccuracy,
+      double finalTestAccuracy, double validationAccuracy, String checkpoint, String savedModel,
+      String tensorboardLogdir, double tensorboardSeconds, List<String> figures) {}
 
-      long evalStart = System.nanoTime();
-      double accTrain = accuracy(evaluator, model, train);
-      double accTest = accuracy(evaluator, model, mnist.test());
-      double evalSeconds = (System.nanoTime() - evalStart) / 1e9;
+  /** Which data the run used. */
+  public record DataUsed(String dataset, String origin, String location, int trainImages,
+      int validationImages, int testImages, String warning) {}
 
-      context.console().println(epoch + " Train accuracy: " + (float) accTrain
-          + " , Test accuracy: " + (float) accTest);
-      int images = (train.count() / batchSize) * batchSize;
-      EpochStats stats = new EpochStats(epoch, accTrain, accTest, loss, trainSeconds,
-          images / trainSeconds, trainCpu, trainFaults, evalSeconds, ProcessStats.residentMiB());
-      System.err.printf("  epoch %d: train %.2f s (%,.0f images/s, CPU %.1f s, %,d minor page"
-          + " faults), evaluation %.2f s, RSS %.0f MiB%n", epoch, trainSeconds,
-          stats.imagesPerSecond(), trainCpu, trainFaults, evalSeconds, stats.rssMiB());
-      context.metrics().append("epochs", stats);
-      // Tagged at the epoch's last step, so these points line up with the loss curve.
-      long step = (long) (epoch + 1) * (train.count() / batchSize);
-      summaries.scalar("accuracy/train", step, (float) accTrain);
-      summaries.scalar("accuracy/test", step, (float) accTest);
-      summaries.scalar("loss/epoch_mean", step, loss);
-      summaries.histograms(sess, step, model.trainableVariables());
-      history.add(stats);
+  @Override
+  protected Result run(LessonContext context) {
+    validateOptions();
+    var out = context.console();
+
+    // Import the data: MNIST (or Fashion-MNIST), split as input_data.read_data_sets splits it.
+    MnistDataset mnist = loadData();
+    ImageSet train = context.quick() ? mnist.train().head(QUICK_TRAIN_IMAGES) : mnist.train();
+    int nEpochs = context.quick() ? Math.min(epochs, 1) : epochs;
+    out.printf("Data: %s from %s (%s): %,d train / %,d validation / %,d test images%n",
+        mnist.variant().id(), mnist.source().origin().label(), mnist.source().location(),
+        train.count(), mnist.validation().count(), mnist.test().count());
+    out.println(noDropout
+        ? "Dropout: NOT applied (--no-dropout reproduces the notebook's bug)"
+        : "Dropout: applied with keep_prob " + keepProb + " (the notebook's bug fixed)");
+
+    try (Graph graph = new Graph()) {
+      // In [25]: the construction phase.
+      Model model = buildGraph(context.sessions().ops(graph), context.seeds(), !noDropout);
+      Optional<Path> logdir = context.tensorBoardDir(tensorBoard);
+      try (Session sess = context.sessions().open(graph);
+          TrainingSummaries summaries = TrainingSummaries.open(logdir, graph,
+              tensorBoard.summaryEvery())) {
+        logdir.ifPresent(dir -> out.println("TensorBoard: " + dir + "  (tensorboard --logdir "
+            + dir.getParent() + ")"));
+
+        // In [26]: n_epochs = 10, batch_size = 50; train, then the accuracies after each epoch.
+        List<EpochStats> history = new ArrayList<>();
+        int steps = train.count() / batchSize;
+        BatchedEvaluator evaluator = new BatchedEvaluator(sess, evalBatchSize);
+        Random shuffle = context.seeds().random("mnist-batches");
+        ProcessMeter meter = new ProcessMeter();
+        try (TrainingLoop loop = trainingLoop(sess, model, batchSize, keepProb)
+            .listen(meter).listen(summaries).listen(new ProgressListener("img"))) {
+          for (int epoch = 0; epoch < nEpochs; epoch++) {
+            TrainingLoop.PassSummary pass = loop.run(
+                String.format("Epoch %d/%d", epoch + 1, nEpochs), (long) epoch * steps, steps,
+                batchSize, shuffledBatches(train, shuffle, batchSize));
+            long evalStart = System.nanoTime();
+            double accTrain = accuracy(evaluator, model, train);
+            double accTest = accuracy(evaluator, model, mnist.test());
+            double evalSeconds = (System.nanoTime() - evalStart) / 1e9;
+            out.println(epoch + " Train accuracy: " + (float) accTrain + " , Test accuracy: "
+                + (float) accTest);
+            ProcessMeter.Usage usage = meter.last();
+            history.add(new EpochStats(epoch, accTrain, accTest, pass.meanLoss(), pass.seconds(),
+                pass.examplesPerSecond(), usage.cpuSeconds(), usage.minorPageFaults(), evalSeconds,
+                usage.rssMiB()));
+            // Tagged at the epoch's last step, so these points line up with the loss curve.
+            long step = (long) (epoch + 1) * steps;
+            summaries.scalar("accuracy/train", step, accTrain);
+            summaries.scalar("accuracy/test", step, accTest);
+            summaries.scalar("loss/epoch_mean", step, pass.meanLoss());
+            summaries.histograms(sess, step, model.trainableVariables());
+          }
+        }
+
+        // var = [v.name for v in tf.trainable_variables()]; print(var)
+        List<String> names = model.trainableVariables().stream()
+            .map(v -> v.op().name() + ":0").collect(Collectors.toList());
+        out.println(names.stream().map(n -> "'" + n + "'")
+            .collect(Collectors.joining(", ", "[", "]")));
+
+        // filters = graph.get_tensor_by_name("conv1/kernel:0").eval(), and conv1/bias:0
+        float[] filters;
+        float[] bias;
+        try (org.tensorflow.Result values =
+            sess.runner().fetch("conv1/kernel").fetch("conv1/bias").run()) {
+          filters = Tensors.toArray(values.get(0));
+          bias = Tensors.toArray(values.get(1));
+          out.println("conv1/kernel:0 shape " + values.get(0).shape() + ", conv1/bias:0 shape "
+              + values.get(1).shape());
+        }
+
+        // save_path = saver.save(sess, "./mnist_cnn/mnist.ckpt"); and a SavedModel for serving.
+        Path checkpoint = Checkpoints.save(sess, context.checkpoint(MODEL));
+        out.println("Saved checkpoint to " + checkpoint);
+        Path export = SavedModels.export(sess, signature(model), context.models(), MODEL);
+        out.println("Exported SavedModel to " + export
+            + " (serving_default: X [-1, 784] -> Y_prob [-1, 10], classes)");
+
+        // Beyond the notebook: validation accuracy and the figures.
+        double validation = accuracy(evaluator, model, mnist.validation());
+        List<String> figures = MnistFigures.writeAll(context::output, history, mnist, filters,
+            probabilities(sess, model, mnist.test(), evalBatchSize));
+        EpochStats last = history.get(history.size() - 1);
+        return new Result(dataUsed(mnist), !noDropout, history, names, bias,
+            last.trainAccuracy(), last.testAccuracy(), validation, checkpoint.toString(),
+            export.toString(), logdir.map(Path::toString).orElse(null), summaries.seconds(),
+            figures);
+      }
     }
-    return history;
+  }
+
+  private void validateOptions() {
+    if (epochs < 1 || batchSize < 1 || evalBatchSize < 1) {
+      throw CourseException.badInput("--epochs, --batch-size and --eval-batch-size must be >= 1");
+    }
+    if (batchSize > 100_000 || evalBatchSize > 100_000) {
+      throw CourseException.badInput("--batch-size and --eval-batch-size must be <= 100000");
+    }
+    if (!(keepProb > 0 && keepProb <= 1)) {
+      throw CourseException.badInput("--keep-prob must be in (0, 1], got " + keepProb);
+    }
+  }
+
+  private MnistDataset loadData() {
+    Path cacheRoot = cache != null ? cache : MnistSource.defaultCacheRoot();
+    MnistSource source = MnistSource.standard(dataset, cacheRoot, !offline, System.err);
+    return MnistDataset.load(dataset, source.locate(data));
+  }
+
+  private static DataUsed dataUsed(MnistDataset mnist) {
+    MnistFiles.Located files = mnist.source();
+    return new DataUsed(mnist.variant().id(), files.origin().label(), files.location(),
+        mnist.train().count(), mnist.validation().count(), mnist.test().count(),
+        files.origin() == MnistFiles.Origin.EMBEDDED_SAMPLE
+            ? "embedded 2,500-digit sample: accuracies do not match the notebook" : null);
   }
 
   /**
-   * One pass over the shuffled training set in {@code train.count() / batchSize} steps, like the
-   * notebook's {@code mnist.train.num_examples // batch_size}. The batch arrays and input tensors
-   * are reused and each step's result is closed at once, so native memory stays flat.
+   * In [26]'s inner step, {@code sess.run(training_op, feed_dict={X: X_batch, y: y_batch,
+   * keep_prob: 0.5})}, as a loop over batches of {@code batchSize}.
    *
    * @param keepProb fed to keep_prob (ignored by a graph built without dropout)
-   * @param summaries where the step losses go for TensorBoard (every few steps)
-   * @param firstStep the global step number of this epoch's first step
-   * @return the mean training loss of the epoch
    */
-  public static double trainEpoch(Session sess, Model model, ImageSet train, int batchSize,
-      float keepProb, Random shuffle, String task, TrainingSummaries summaries, long firstStep) {
-    int steps = train.count() / batchSize;
-    if (steps == 0) {
+  public static TrainingLoop trainingLoop(Session sess, Model model, int batchSize,
+      float keepProb) {
+    return new TrainingLoop(sess, model.trainingOp(), model.loss(),
+        model.X(), Shape.of(batchSize, N_INPUTS), model.y(), Shape.of(batchSize, N_OUTPUTS))
+        .feedEveryStep(model.keepProb(), TFloat32.scalarOf(keepProb));
+  }
+
+  /**
+   * {@code mnist.train.next_batch(batch_size)} for one epoch: the training set shuffled anew, cut
+   * into {@code train.count() / batchSize} batches.
+   */
+  public static TrainingLoop.Batches shuffledBatches(ImageSet train, Random shuffle,
+      int batchSize) {
+    if (train.count() < batchSize) {
       throw CourseException.badInput("--batch-size " + batchSize + " is larger than the "
           + train.count() + " training images");
     }
     int[] order = train.shuffledOrder(shuffle);
-    float[] xBatch = new float[batchSize * N_INPUTS];
-    float[] yBatch = new float[batchSize * N_OUTPUTS];
-    // Views of the batch arrays: each step refills the arrays and copies them into the same two
-    // input tensors, so the loop allocates no native memory of its own.
-    FloatDataBuffer xValues = DataBuffers.of(xBatch, true, false);
-    FloatDataBuffer yValues = DataBuffers.of(yBatch, true, false);
-    double lossSum = 0;
-    try (TFloat32 keep = TFloat32.scalarOf(keepProb);
-        TFloat32 x = TFloat32.tensorOf(Shape.of(batchSize, N_INPUTS));
-        TFloat32 y = TFloat32.tensorOf(Shape.of(batchSize, N_OUTPUTS));
-        Progress progress = Progress.start(task, (long) steps * batchSize, "img")) {
-      for (int step = 0; step < steps; step++) {
-        train.copyBatch(order, step * batchSize, xBatch, yBatch);
-        x.copyFrom(xValues);
-        y.copyFrom(yValues);
-        try (Result result = sess.runner().feed(model.X(), x).feed(model.y(), y)
-                .feed(model.keepProb(), keep).addTarget(model.trainingOp())
-                .fetch(model.loss()).run()) {
-          float loss = Tensors.scalar(result.get(0));
-          lossSum += loss;
-          summaries.loss(firstStep + step, loss);
-        }
-        progress.step(batchSize);
-        if (step % 50 == 0 || step == steps - 1) {
-          progress.message(String.format("loss %.4f", lossSum / (step + 1)));
-        }
-      }
-    }
-    return lossSum / steps;
+    return (step, x, y) -> train.copyBatch(order, step * batchSize, x, y);
   }
 
   /** {@code accuracy.eval(feed_dict={X: images, y: labels})}, in batches. */
@@ -408,54 +411,5 @@ public final class MnistCnn extends Lesson {
   public static Signature signature(Model model) {
     return SavedModels.predictSignature(Map.of("X", model.X()),
         Map.of("Y_prob", model.yProb(), "classes", model.classes()));
-  }
-
-  /** After training: variable names, conv1's values, checkpoint, SavedModel, figures. */
-  private void afterTraining(LessonContext context, Session sess, Graph graph, Model model,
-      MnistDataset mnist, List<EpochStats> history) {
-    var out = context.console();
-    var metrics = context.metrics();
-
-    // var = [v.name for v in tf.trainable_variables()]
-    List<String> names = model.trainableVariables().stream()
-        .map(v -> v.op().name() + ":0").collect(Collectors.toList());
-    out.println(names.stream().map(n -> "'" + n + "'").collect(Collectors.joining(", ", "[", "]")));
-
-    // filters = graph.get_tensor_by_name("conv1/kernel:0").eval(), and conv1/bias:0
-    float[] filters;
-    float[] bias;
-    try (Result values = sess.runner().fetch("conv1/kernel").fetch("conv1/bias").run()) {
-      filters = Tensors.toArray(values.get(0));
-      bias = Tensors.toArray(values.get(1));
-      out.println("conv1/kernel:0 shape " + values.get(0).shape() + ", conv1/bias:0 shape "
-          + values.get(1).shape());
-    }
-
-    Path checkpoint = Checkpoints.save(sess, context.checkpoint(MODEL));
-    out.println("Saved checkpoint to " + checkpoint);
-    Path export = SavedModels.export(sess, signature(model), context.models(), MODEL);
-    out.println("Exported SavedModel to " + export
-        + " (serving_default: X [-1, 784] -> Y_prob [-1, 10], classes)");
-
-    BatchedEvaluator evaluator = new BatchedEvaluator(sess, evalBatchSize);
-    double validation = accuracy(evaluator, model, mnist.validation());
-    float[] testProbabilities = probabilities(sess, model, mnist.test(), evalBatchSize);
-
-    List<String> figures = List.of("accuracy.png", "conv1_filters.png", "test_predictions.png");
-    Charts.save(MnistFigures.accuracy(history, mnist.variant()), context.output(figures.get(0)));
-    Png.write(MnistFigures.conv1Filters(filters), context.output(figures.get(1)));
-    Png.write(MnistFigures.testPredictions(mnist.variant(), mnist.test(), testProbabilities),
-        context.output(figures.get(2)));
-
-    EpochStats last = history.get(history.size() - 1);
-    metrics.put("trainable_variables", names);
-    metrics.put("conv1_bias", bias);
-    metrics.put("dropout_applied", !noDropout);
-    metrics.put("final_train_accuracy", last.trainAccuracy());
-    metrics.put("final_test_accuracy", last.testAccuracy());
-    metrics.put("validation_accuracy", validation);
-    metrics.put("checkpoint", checkpoint.toString());
-    metrics.put("saved_model", export.toString());
-    metrics.put("figures", figures);
   }
 }

@@ -1,14 +1,18 @@
 package dev.tfjava.course.lessons;
 
 import dev.tfjava.course.data.ImageSet;
+import dev.tfjava.course.data.MnistDataset;
 import dev.tfjava.course.data.MnistVariant;
 import dev.tfjava.course.plot.Charts;
 import dev.tfjava.course.plot.GrayscaleImage;
 import dev.tfjava.course.plot.ImageGrid;
+import dev.tfjava.course.plot.Png;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
@@ -16,6 +20,20 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 final class MnistFigures {
   private MnistFigures() {}
 
+  /**
+   * Writes the three figures into the files {@code output} names and returns their names.
+   *
+   * @param testProbabilities Y_prob of every test image, [count, 10] row-major
+   */
+  static List<String> writeAll(Function<String, Path> output, List<MnistCnn.EpochStats> history,
+      MnistDataset mnist, float[] conv1Kernel, float[] testProbabilities) {
+    List<String> figures = List.of("accuracy.png", "conv1_filters.png", "test_predictions.png");
+    Charts.save(accuracy(history, mnist.variant()), output.apply(figures.get(0)));
+    Png.write(conv1Filters(conv1Kernel), output.apply(figures.get(1)));
+    Png.write(testPredictions(mnist.variant(), mnist.test(), testProbabilities),
+        output.apply(figures.get(2)));
+    return figures;
+  }
 
   /** Train and test accuracy per epoch. */
   static XYChart accuracy(List<MnistCnn.EpochStats> history, MnistVariant variant) {

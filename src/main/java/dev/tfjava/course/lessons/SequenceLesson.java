@@ -1,30 +1,46 @@
 package dev.tfjava.course.lessons;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import dev.tfjava.course.CourseException;
 import dev.tfjava.course.data.TimeSeries;
+import dev.tfjava.course.export.Checkpoints;
+import dev.tfjava.course.export.SavedModels;
 import dev.tfjava.course.io.AtomicFiles;
 import dev.tfjava.course.nn.cells.CellKind;
 import dev.tfjava.course.sequence.Divergence;
 import dev.tfjava.course.sequence.SequenceCharts;
-import dev.tfjava.course.sequence.SequenceExperiment;
+import dev.tfjava.course.sequence.SequenceGenerator;
 import dev.tfjava.course.sequence.SequenceModel;
+import dev.tfjava.course.sequence.TrainingCurve;
 import dev.tfjava.course.tensorboard.TensorBoardOptions;
+import dev.tfjava.course.tensorboard.TrainingSummaries;
+import dev.tfjava.course.train.ProgressListener;
+import dev.tfjava.course.train.Seeds;
+import dev.tfjava.course.train.SessionFactory;
 import dev.tfjava.course.train.ThreadSettings;
+import dev.tfjava.course.train.TrainingListener;
+import dev.tfjava.course.train.TrainingLoop;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import org.tensorflow.Graph;
+import org.tensorflow.Session;
+import org.tensorflow.ndarray.Shape;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
  * Unit 3's notebooks, one shared path: each lesson names the cells it runs and nothing else. For
- * each cell: train (printing the MSE every 100 iterations), predict the test instance (printed
- * like the notebook's {@code y_pred}), checkpoint, export a SavedModel, restore in a new session
- * and generate; then the figures and metrics. With several cells, also a comparison chart and
- * table.
+ * each cell, the notebook's cells In [7]–[12]: build the graph, train printing the MSE every 100
+ * iterations, predict the test instance ({@code y_pred}), save, plot, restore in a new session and
+ * generate, plot. With several cells, also a comparison chart and table.
  */
-public abstract class SequenceLesson extends Lesson {
+public abstract class SequenceLesson extends Lesson<SequenceLesson.Result> {
 
   @Option(names = "--iterations", defaultValue = "1500", paramLabel = "N",
       description = "Training iterations (default: ${DEFAULT-VALUE}, as the notebook).")
@@ -49,6 +65,25 @@ public abstract class SequenceLesson extends Lesson {
   /** Iterations and generated values of a {@code --quick} run. */
   static final int QUICK_ITERATIONS = 50;
   static final int QUICK_GENERATE = 40;
+  /** How often the notebook prints the MSE. */
+  static final int REPORT_EVERY = 100;
+  /** How often the variables' histograms go to TensorBoard. */
+  static final int HISTOGRAM_EVERY = 300;
+  /** The largest values accepted for the sizes (each bounds an allocation). */
+  static final int MAX_ITERATIONS = 10_000_000;
+  static final int MAX_BATCH = 100_000;
+  static final int MAX_GENERATE = 1_000_000;
+
+  /** What one cell's run found (metrics.json's {@code models} entries). */
+  public record CellResult(String model, String cell, int units, int steps,
+      String notebookBugFixed, List<TrainingCurve.Report> mseReports, float finalBatchMse,
+      double testInstanceMse, float[] yPred, double trainSeconds, double msPerIteration,
+      double firstIterationMs, double tensorboardSeconds, double generationMsPerStep,
+      double generationSetupMs, float[] generated, Divergence divergence, String checkpoint,
+      String savedModel, String tensorboardLogdir, @JsonIgnore TrainingCurve curve) {}
+
+  /** Every cell's result, in the order run. */
+  public record Result(List<CellResult> models) {}
 
   /** The cells this lesson runs, in order. */
   protected abstract List<CellKind> cells();
@@ -70,132 +105,189 @@ public abstract class SequenceLesson extends Lesson {
   }
 
   @Override
-  protected void run(LessonContext context) {
-    SequenceExperiment.Settings settings = new SequenceExperiment.Settings(
-        context.quick() ? Math.min(iterations, QUICK_ITERATIONS) : iterations, batchSize,
-        learningRate, context.quick() ? Math.min(generate, QUICK_GENERATE) : generate, true,
-        tensorBoard.summaryEvery());
-    // One run folder for the whole lesson; with several cells, one subfolder per cell.
-    java.util.Optional<java.nio.file.Path> logdir = tensorBoard.logdir(name());
-    Map<CellKind, SequenceExperiment.Outcome> outcomes = new LinkedHashMap<>();
+  protected Result run(LessonContext context) {
+    validateOptions();
+    int nIterations = context.quick() ? Math.min(iterations, QUICK_ITERATIONS) : iterations;
+    int nGenerate = context.quick() ? Math.min(generate, QUICK_GENERATE) : generate;
+    // One TensorBoard run folder for the lesson; with several cells, one subfolder per cell.
+    Optional<Path> logdir = context.tensorBoardDir(tensorBoard);
+    List<CellResult> results = new ArrayList<>();
     for (CellKind kind : cells()) {
-      java.util.Optional<java.nio.file.Path> cellLogdir = cells().size() == 1 ? logdir
+      Optional<Path> cellLogdir = cells().size() == 1 ? logdir
           : logdir.map(dir -> dir.resolve(kind.modelName()));
-      SequenceExperiment.Outcome outcome = runCell(context, kind, settings, cellLogdir);
-      outcomes.put(kind, outcome);
-      Map<String, Object> metrics = metrics(outcome);
-      if (cells().size() == 1) {
-        metrics.forEach(context.metrics()::put);
-      } else {
-        context.metrics().append("models", metrics);
-      }
+      results.add(runCell(context, kind, nIterations, nGenerate, cellLogdir));
     }
-    if (outcomes.size() > 1) {
-      compare(context, outcomes);
+    if (results.size() > 1) {
+      compare(context, results);
+    }
+    return new Result(results);
+  }
+
+  private void validateOptions() {
+    if (iterations < 1 || iterations > MAX_ITERATIONS) {
+      throw CourseException.badInput("--iterations must be between 1 and " + MAX_ITERATIONS
+          + ", got " + iterations);
+    }
+    if (batchSize < 1 || batchSize > MAX_BATCH) {
+      throw CourseException.badInput("--batch-size must be between 1 and " + MAX_BATCH
+          + ", got " + batchSize);
+    }
+    if (generate < 0 || generate > MAX_GENERATE) {
+      throw CourseException.badInput("--generate must be between 0 and " + MAX_GENERATE
+          + ", got " + generate);
+    }
+    if (!(learningRate > 0 && Float.isFinite(learningRate))) {
+      throw CourseException.badInput("--learning-rate must be a positive number, got "
+          + learningRate);
     }
   }
 
-  private SequenceExperiment.Outcome runCell(LessonContext context, CellKind kind,
-      SequenceExperiment.Settings settings, java.util.Optional<java.nio.file.Path> logdir) {
+  /** The notebook's In [7] to In [12] for one cell. */
+  private CellResult runCell(LessonContext context, CellKind kind, int nIterations,
+      int nGenerate, Optional<Path> logdir) {
     PrintStream out = context.console();
     String name = kind.displayName();
+    String model = kind.modelName();
     out.printf("%n=== %s: %d ReLU units unrolled over %d steps, %d iterations of batch %d ===%n",
-        name, 100, TimeSeries.STEPS, settings.iterations(), settings.batchSize());
+        name, 100, TimeSeries.STEPS, nIterations, batchSize);
     if (kind == CellKind.GRU) {
       out.println("Note: the notebook's GRU section built a BasicLSTMCell again (a copy-paste bug);"
           + " this is a real GRU cell (TF1's GRUCell equations).");
     }
-    SequenceExperiment.Outcome outcome = SequenceExperiment.run(
-        SequenceModel.Config.notebook(kind, settings.learningRate()), settings, context.sessions(),
-        options.seed(), new SequenceExperiment.Destinations(context.checkpoint(kind.modelName()),
-            context.models(), logdir), out);
-    logdir.ifPresent(dir -> out.println("TensorBoard: " + dir + "  (tensorboard --logdir tf_logs)"));
+
+    // In [7]: reset_graph() — every cell starts from the same seeds — and the construction phase.
+    Seeds seeds = new Seeds(options.seed());
+    TimeSeries series = new TimeSeries(seeds.random("next_batch"));
+    SequenceModel.Config config = SequenceModel.Config.notebook(kind, learningRate);
+    TrainingCurve curve;
+    TrainingLoop.PassSummary training;
+    float[] yPred;
+    Path checkpoint;
+    Path savedModel;
+    double tensorBoardSeconds;
+    try (Graph graph = new Graph()) {
+      SequenceModel rnn = SequenceModel.training(graph, context.sessions().ops(graph), config,
+          seeds);
+      try (Session sess = context.sessions().open(graph);
+          TrainingSummaries summaries = TrainingSummaries.open(logdir, graph,
+              tensorBoard.summaryEvery())) {
+        logdir.ifPresent(dir -> out.println("TensorBoard: " + dir + "  (tensorboard --logdir "
+            + dir.getParent() + ")"));
+
+        // In [8]: n_iterations = 1500, batch_size = 50; every 100 iterations print the MSE.
+        float[] batchLoss = new float[nIterations];
+        List<TrainingCurve.Report> reports = new ArrayList<>();
+        Shape shape = Shape.of(batchSize, TimeSeries.STEPS, SequenceModel.FEATURES);
+        try (TrainingLoop loop = new TrainingLoop(sess, rnn.train(), rnn.loss(),
+            rnn.x(), shape, rnn.y(), shape)) {
+          loop.listen(summaries)
+              .listen(summaries.histogramsEvery(HISTOGRAM_EVERY, sess, rnn.variables()))
+              .listen(new ProgressListener(ProgressListener.ITERATIONS))
+              .listen(TrainingListener.afterEachStep(step -> {
+                int iteration = step.stepInPass();
+                batchLoss[iteration] = step.loss();
+                if (iteration % REPORT_EVERY == 0 || iteration == nIterations - 1) {
+                  float mse = step.evaluate(rnn.loss());
+                  reports.add(new TrainingCurve.Report(iteration, mse));
+                  summaries.scalar("mse", iteration, mse);
+                  if (iteration % REPORT_EVERY == 0) {
+                    out.println(iteration + "\tMSE: " + mse);
+                  }
+                }
+              }));
+          training = loop.run("Training " + name, 0, nIterations, batchSize, (i, x, y) ->
+              series.nextBatch(new TimeSeries.Batch(x, y, batchSize, TimeSeries.STEPS)));
+        }
+        curve = new TrainingCurve(reports, batchLoss);
+
+        // X_new = time_series(t_instance[:-1]); y_pred = sess.run(outputs, feed_dict={X: X_new})
+        yPred = SequenceGenerator.predict(sess, rnn, TimeSeries.testInstance());
+        // saver.save(sess, "./my_time_series_model"); and a SavedModel for serving.
+        checkpoint = Checkpoints.save(sess, context.checkpoint(model));
+        savedModel = SavedModels.export(sess, SavedModels.predictSignature(
+            Map.of("X", rnn.x()), Map.of("outputs", rnn.outputs())), context.models(), model);
+        tensorBoardSeconds = summaries.seconds();
+      }
+    }
+    // In [9]: y_pred
     out.println("y_pred");
-    out.println(numpyColumn(outcome.prediction()));
-    out.printf("Test-instance MSE: %.6f%n", outcome.testMse());
-    out.printf("Trained in %.2f s (%.3f ms per iteration, the first %.0f ms); final batch MSE %s%n",
-        outcome.log().seconds(), outcome.log().msPerIteration(), outcome.log().firstIterationMs(),
-        outcome.log().finalMse());
-    out.printf("Checkpoint saved to %s; SavedModel exported to %s%n", outcome.checkpoint(),
-        outcome.savedModel());
-    Divergence divergence = outcome.divergence();
+    out.println(numpyColumn(yPred));
+    double testMse = mse(yPred, TimeSeries.testTarget());
+    out.printf("Test-instance MSE: %.6f%n", testMse);
+    out.printf("Trained in %.2f s (%.3f ms per iteration); final batch MSE %s%n",
+        training.seconds(), training.seconds() * 1000 / nIterations, curve.finalMse());
+    out.printf("Checkpoint saved to %s; SavedModel exported to %s%n", checkpoint, savedModel);
+
+    // In [10]: plt.title("Testing the model")
+    SequenceCharts.testingTheModel(context.output(model + "_testing_the_model.png"), name,
+        TimeSeries.tInstance(), TimeSeries.testInstance(), TimeSeries.testTarget(), yPred);
+    SequenceCharts.trainingCurve(context.output(model + "_training_mse.png"), name, curve);
+
+    // In [11]: saver.restore(sess, ...) in a new session; 300 values generated from 20 zeros.
+    SequenceGenerator.Generated generated =
+        generateFromCheckpoint(config, context.sessions(), seeds, checkpoint, nGenerate);
+    Divergence divergence = Divergence.of(generated.sequence(), Divergence.defaultLimit());
     out.printf("Restored the checkpoint in a new session and generated %d values from %d zeros"
-            + " (%.3f ms per value after a first run of %.0f ms)%s%n", outcome.generated().sequence().length
-            - outcome.generated().seedLength(), outcome.generated().seedLength(),
-        outcome.generated().msPerStep(), outcome.generated().setupMs(), divergence.diverged()
+        + " (%.3f ms per value after a first run of %.0f ms)%s%n", nGenerate,
+        generated.seedLength(), generated.msPerStep(), generated.setupMs(), divergence.diverged()
             ? String.format("; it diverges (|value| > %.1f from index %d, max %.3g)",
                 divergence.limit(), divergence.firstBeyond(), divergence.maxAbs())
             : "");
-
-    String model = kind.modelName();
-    SequenceCharts.testingTheModel(context.output(model + "_testing_the_model.png"), name,
-        TimeSeries.tInstance(), TimeSeries.testInstance(), TimeSeries.testTarget(),
-        outcome.prediction());
+    // In [12]: the generated sequence.
     SequenceCharts.generated(context.output(model + "_generated.png"), name,
-        outcome.generated().sequence(), outcome.generated().seedLength(), divergence);
-    SequenceCharts.trainingCurve(context.output(model + "_training_mse.png"), name, outcome.log());
-    return outcome;
+        generated.sequence(), generated.seedLength(), divergence);
+
+    return new CellResult(model, name, config.units(), config.steps(),
+        kind == CellKind.GRU ? "the notebook's GRU section built a BasicLSTMCell again;"
+            + " this is a real GRU" : null,
+        curve.reports(), curve.finalMse(), testMse, yPred, training.seconds(),
+        training.seconds() * 1000 / nIterations, 0, tensorBoardSeconds,
+        generated.msPerStep(), generated.setupMs(), generated.sequence(), divergence,
+        checkpoint.toString(), savedModel.toString(), logdir.map(Path::toString).orElse(null),
+        curve);
   }
 
-  /** The numbers of one cell's run, for metrics.json. */
-  static Map<String, Object> metrics(SequenceExperiment.Outcome outcome) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    CellKind kind = outcome.config().kind();
-    m.put("model", kind.modelName());
-    m.put("cell", kind.displayName());
-    m.put("units", outcome.config().units());
-    m.put("steps", outcome.config().steps());
-    if (kind == CellKind.GRU) {
-      m.put("notebook_bug_fixed", "the notebook's GRU section built a BasicLSTMCell again;"
-          + " this is a real GRU");
+  /** The notebook's second session: a new graph, the checkpoint restored, then generation. */
+  public static SequenceGenerator.Generated generateFromCheckpoint(SequenceModel.Config config,
+      SessionFactory sessions, Seeds seeds, Path checkpoint, int count) {
+    try (Graph graph = new Graph()) {
+      SequenceModel model = SequenceModel.inference(graph, sessions.ops(graph), config, seeds);
+      try (Session session = sessions.open(graph)) {
+        Checkpoints.restore(session, checkpoint);
+        return SequenceGenerator.generate(session, model, count);
+      }
     }
-    m.put("mse_every_100", outcome.log().reports().stream()
-        .map(r -> Map.of("iteration", r.iteration(), "mse", r.mse())).toList());
-    m.put("final_batch_mse", outcome.log().finalMse());
-    m.put("test_instance_mse", outcome.testMse());
-    m.put("y_pred", outcome.prediction());
-    m.put("train_seconds", outcome.log().seconds());
-    m.put("ms_per_iteration", outcome.log().msPerIteration());
-    m.put("first_iteration_ms", outcome.log().firstIterationMs());
-    m.put("tensorboard_seconds", outcome.log().tensorBoardSeconds());
-    m.put("generation_ms_per_step", outcome.generated().msPerStep());
-    m.put("generation_setup_ms", outcome.generated().setupMs());
-    Divergence d = outcome.divergence();
-    m.put("generated", Map.of(
-        "seed_zeros", outcome.generated().seedLength(),
-        "values", outcome.generated().sequence(),
-        "diverged", d.diverged(),
-        "divergence_limit", d.limit(),
-        "max_abs_value", Double.isFinite(d.maxAbs()) ? d.maxAbs() : "Infinity",
-        "first_index_beyond_limit", d.firstBeyond()));
-    m.put("checkpoint", outcome.checkpoint().toString());
-    outcome.tensorBoard().ifPresent(dir -> m.put("tensorboard_logdir", dir.toString()));
-    m.put("saved_model", outcome.savedModel().toString());
-    return m;
   }
 
-  private static void compare(LessonContext context,
-      Map<CellKind, SequenceExperiment.Outcome> outcomes) {
+  private static void compare(LessonContext context, List<CellResult> results) {
     Map<String, float[]> sequences = new LinkedHashMap<>();
     Divergence worst = null;
     StringBuilder table = new StringBuilder(
         "| cell | final batch MSE | test-instance MSE | train s | ms/iteration | generation ms/step |"
             + " diverges |\n|---|---|---|---|---|---|---|\n");
-    for (SequenceExperiment.Outcome o : outcomes.values()) {
-      String name = o.config().kind().displayName();
-      sequences.put(name, o.generated().sequence());
-      if (worst == null || o.divergence().maxAbs() > worst.maxAbs()) {
-        worst = o.divergence();
+    for (CellResult r : results) {
+      sequences.put(r.cell(), r.generated());
+      if (worst == null || r.divergence().maxAbs() > worst.maxAbs()) {
+        worst = r.divergence();
       }
-      table.append(String.format("| %s | %.4f | %.4f | %.2f | %.3f | %.3f | %s |%n", name,
-          o.log().finalMse(), o.testMse(), o.log().seconds(), o.log().msPerIteration(),
-          o.generated().msPerStep(), o.divergence().diverged() ? "yes" : "no"));
+      table.append(String.format("| %s | %.4f | %.4f | %.2f | %.3f | %.3f | %s |%n", r.cell(),
+          r.finalBatchMse(), r.testInstanceMse(), r.trainSeconds(), r.msPerIteration(),
+          r.generationMsPerStep(), r.divergence().diverged() ? "yes" : "no"));
     }
     SequenceCharts.comparison(context.output("sequences_comparison.png"), sequences,
         TimeSeries.STEPS, worst);
     AtomicFiles.write(context.output("sequences_comparison.md"),
         table.toString().getBytes(StandardCharsets.UTF_8));
     context.console().printf("%n%s", table);
+  }
+
+  static double mse(float[] prediction, float[] target) {
+    double sum = 0;
+    for (int i = 0; i < target.length; i++) {
+      double d = prediction[i] - target[i];
+      sum += d * d;
+    }
+    return sum / target.length;
   }
 
   /** Values printed as numpy prints a float32 array of shape [1, n, 1]. */

@@ -55,7 +55,7 @@ public final class SequenceCharts {
   }
 
   /** The batch MSE of every iteration on a log scale, with the notebook's every-100 reports. */
-  public static void trainingCurve(Path png, String model, SequenceTrainer.Log log) {
+  public static void trainingCurve(Path png, String model, TrainingCurve log) {
     XYChart chart = Charts.chart("Training MSE (" + model + ")", "Iteration", "batch MSE", 576,
         288);
     chart.getStyler().setYAxisLogarithmic(true);
@@ -64,9 +64,9 @@ public final class SequenceCharts {
     float[] loss = log.batchLoss();
     Charts.line(chart, "batch MSE (before the step)", index(loss.length, 0), toDouble(loss),
         new Color(0x7f7f7f), 1f);
-    double[] reportX = log.reports().stream().mapToDouble(SequenceTrainer.Report::iteration)
+    double[] reportX = log.reports().stream().mapToDouble(TrainingCurve.Report::iteration)
         .toArray();
-    double[] reportY = log.reports().stream().mapToDouble(SequenceTrainer.Report::mse).toArray();
+    double[] reportY = log.reports().stream().mapToDouble(TrainingCurve.Report::mse).toArray();
     Charts.scatter(chart, "printed MSE (after the step)", reportX, reportY, RED,
         SeriesMarkers.CIRCLE);
     Charts.save(chart, png);

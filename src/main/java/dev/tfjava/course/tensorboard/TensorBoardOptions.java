@@ -12,7 +12,7 @@ public final class TensorBoardOptions {
   private static final DateTimeFormatter RUN_STAMP = DateTimeFormatter.ofPattern("yyyyMMddHHmmss");
 
   @Option(names = "--logdir", paramLabel = "DIR",
-      description = "TensorBoard event files (default: tf_logs/run-<UTC yyyyMMddHHmmss>/<lesson>).")
+      description = "TensorBoard event files (default: <runs>/tf_logs/run-<UTC yyyyMMddHHmmss>/<lesson>).")
   Path logdir;
 
   @Option(names = "--no-tensorboard", description = "Write no TensorBoard event files.")
@@ -21,6 +21,11 @@ public final class TensorBoardOptions {
   @Option(names = "--summary-every", defaultValue = "10", paramLabel = "N",
       description = "Write the training loss to TensorBoard every N steps (default: ${DEFAULT-VALUE}).")
   int summaryEvery;
+
+  /** The name of a run folder started now: {@code run-<this>}. */
+  public static String runStamp() {
+    return ZonedDateTime.now(ZoneOffset.UTC).format(RUN_STAMP);
+  }
 
   /** Steps between two loss summaries. */
   public int summaryEvery() {
@@ -31,8 +36,11 @@ public final class TensorBoardOptions {
     return summaryEvery;
   }
 
-  /** Where this run's events go, or empty when TensorBoard logging is off. */
-  public Optional<Path> logdir(String lesson) {
+  /**
+   * Where this run's events go, or empty when TensorBoard logging is off: {@code --logdir}, else
+   * {@code <root>/run-<UTC time>/<lesson>}.
+   */
+  public Optional<Path> logdir(Path root, String lesson) {
     if (disabled) {
       return Optional.empty();
     }
@@ -40,7 +48,6 @@ public final class TensorBoardOptions {
       return Optional.of(logdir);
     }
     // Géron's convention: one folder per run, named by its UTC start time.
-    String stamp = ZonedDateTime.now(ZoneOffset.UTC).format(RUN_STAMP);
-    return Optional.of(Path.of("tf_logs", "run-" + stamp, lesson));
+    return Optional.of(root.resolve("run-" + runStamp()).resolve(lesson));
   }
 }

@@ -1,6 +1,8 @@
 package dev.tfjava.course.tensorboard;
 
 import dev.tfjava.course.train.Tensors;
+import dev.tfjava.course.train.TrainingListener;
+import dev.tfjava.course.train.TrainingLoop;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -17,7 +19,7 @@ import org.tensorflow.types.TFloat32;
  * A disabled instance ({@code --no-tensorboard}) does nothing, so the training loops call it
  * unconditionally.
  */
-public final class TrainingSummaries implements AutoCloseable {
+public final class TrainingSummaries implements TrainingListener, AutoCloseable {
   private static final TrainingSummaries DISABLED = new TrainingSummaries(null, Integer.MAX_VALUE);
 
   private final EventLog log;
@@ -74,6 +76,35 @@ public final class TrainingSummaries implements AutoCloseable {
       log.scalar("loss", step, loss);
       nanos += System.nanoTime() - start;
     }
+  }
+
+  /** The training loop's view: each step's loss, every {@code lossEvery} steps. */
+  @Override
+  public void stepDone(TrainingLoop.Step step) {
+    loss(step.step(), step.loss());
+  }
+
+  /**
+   * A listener that writes histograms of {@code variables} every {@code every} steps of a pass and
+   * after its last step.
+   */
+  public TrainingListener histogramsEvery(int every, Session session,
+      List<Variable<TFloat32>> variables) {
+    return new TrainingListener() {
+      private int lastStep;
+
+      @Override
+      public void passStarted(TrainingLoop.Pass pass) {
+        lastStep = pass.steps() - 1;
+      }
+
+      @Override
+      public void stepDone(TrainingLoop.Step step) {
+        if (step.stepInPass() % every == 0 || step.stepInPass() == lastStep) {
+          histograms(session, step.step(), variables);
+        }
+      }
+    };
   }
 
   /** A number the lesson reports, e.g. {@code accuracy/test} after an epoch. */

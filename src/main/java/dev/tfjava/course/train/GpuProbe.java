@@ -31,8 +31,8 @@ final class GpuProbe {
       var probe = tf.math.add(tf.constant(1f), tf.constant(1f));
       ConfigProto strict = ConfigProto.newBuilder().setAllowSoftPlacement(false).build();
       try (Session session = new Session(graph, strict);
-          Result ignored = session.runner().fetch(probe).run()) {
-        return true;
+          Result result = session.runner().fetch(probe).run()) {
+        return result.size() == 1;
       }
     } catch (RuntimeException noGpu) {
       return false;

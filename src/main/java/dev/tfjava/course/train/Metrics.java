@@ -1,54 +1,37 @@
 package dev.tfjava.course.train;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.tfjava.course.io.AtomicFiles;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
- * The numbers a run reports, in the order they were recorded, written as {@code metrics.json}.
- * Values are anything Jackson can write: numbers, strings, lists, arrays, maps and records.
+ * {@code metrics.json}: a run's numbers as pretty JSON, written atomically. Records become objects
+ * whose keys are their components in snake_case ({@code finalTestAccuracy} →
+ * {@code final_test_accuracy}), the notebooks' naming.
  */
 public final class Metrics {
   private static final ObjectMapper JSON = new ObjectMapper()
+      .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
       .enable(SerializationFeature.INDENT_OUTPUT)
       .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
 
-  private final Map<String, Object> values = new LinkedHashMap<>();
+  private Metrics() {}
 
-  /** Records (or replaces) a top-level value. */
-  public Metrics put(String key, Object value) {
-    values.put(key, value);
-    return this;
+  /** A result record's fields as an ordered map of JSON values. */
+  public static Map<String, Object> fields(Object result) {
+    return JSON.convertValue(result, new TypeReference<java.util.LinkedHashMap<String, Object>>() {});
   }
 
-  /** Appends one row to a list-valued entry, e.g. one epoch's numbers. */
-  @SuppressWarnings("unchecked")
-  public Metrics append(String key, Object row) {
-    ((List<Object>) values.computeIfAbsent(key, k -> new ArrayList<>())).add(row);
-    return this;
-  }
-
-  /** The recorded value, or {@code null}. */
-  public Object get(String key) {
-    return values.get(key);
-  }
-
-  /** A read-only view of everything recorded. */
-  public Map<String, Object> asMap() {
-    return java.util.Collections.unmodifiableMap(values);
-  }
-
-  /** Writes the metrics as pretty JSON, atomically. */
-  public void write(Path file) {
+  /** Writes {@code values} as pretty JSON to {@code file}, atomically. */
+  public static void write(Path file, Map<String, Object> values) {
     AtomicFiles.write(file, out -> JSON.writeValue(out, values));
   }
 
-  /** The shared JSON mapper (pretty printing on). */
+  /** The JSON mapper metrics.json is written with (pretty printing, snake_case records). */
   public static ObjectMapper json() {
     return JSON;
   }

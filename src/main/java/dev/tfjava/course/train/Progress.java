@@ -1,41 +1,46 @@
 package dev.tfjava.course.train;
 
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
- * A progress bar on stderr for long loops (epochs, iterations): count, rate, elapsed time and time
- * left, plus a short live message such as the current loss. Stdout stays free for the lines the
- * notebooks print, so piping a lesson's output keeps exactly those.
+ * Progress of a long loop (an epoch, the iterations, a download) on stderr: count, rate, time and a
+ * short live message such as the current loss. Stdout stays free for the lines the notebooks print.
+ *
+ * <p>On a terminal it is a bar redrawn in place. In a log (stderr redirected to a file or a pipe,
+ * as in CI or {@code 2>&1 | tee}) carriage-return redraws would interleave with the notebook's
+ * lines, so it prints a plain line now and then ({@value #LOG_EVERY_SECONDS} s) and one at the end.
  */
 public final class Progress implements AutoCloseable {
+  /** Seconds between two lines in a log. */
+  static final int LOG_EVERY_SECONDS = 15;
   /** Characters that cover a bar line when it is wiped (the bar is at most 100 wide). */
   private static final String BLANK_LINE = "\r" + " ".repeat(100) + "\r";
+  private static final boolean STDERR_IS_TERMINAL = stderrIsTerminal();
+  /** The bar on screen, so that notebook lines can wipe it first. */
+  private static volatile Progress onScreen;
 
-  private final ProgressBar bar;
+  private final String task;
+  private final long total;
+  private final String unit;
   private final PrintStream stream;
+  private final ProgressBar bar;
+  private final long start = System.nanoTime();
+  private long done;
+  private long lastLogLine = start;
+  private String message = "";
 
-  private Progress(ProgressBar bar, PrintStream stream) {
-    this.bar = bar;
+  private Progress(String task, long total, String unit, PrintStream stream, boolean terminal) {
+    this.task = task;
+    this.total = total;
+    this.unit = unit;
     this.stream = stream;
-  }
-
-  /**
-   * Starts a bar.
-   *
-   * @param task what is being done, e.g. "Epoch 3/10"
-   * @param total number of steps
-   * @param unit name of one step, e.g. "img" or "it"
-   */
-  public static Progress start(String task, long total, String unit) {
-    return start(task, total, unit, System.err);
-  }
-
-  static Progress start(String task, long total, String unit, PrintStream stream) {
-    ProgressBar bar = new ProgressBarBuilder()
+    this.bar = terminal ? new ProgressBarBuilder()
         .setTaskName(task)
         .setInitialMax(total)
         .setUnit(" " + unit, 1)
@@ -43,35 +48,94 @@ public final class Progress implements AutoCloseable {
         .setStyle(ProgressBarStyle.ASCII)
         .setUpdateIntervalMillis(250)
         .setConsumer(new ConsoleProgressBarConsumer(stream, 100))
-        .build();
-    return new Progress(bar, stream);
+        .build() : null;
+  }
+
+  /**
+   * Starts progress reporting on stderr.
+   *
+   * @param task what is being done, e.g. "Epoch 3/10"
+   * @param total number of steps
+   * @param unit name of one step, e.g. "img" or "it"
+   */
+  public static Progress start(String task, long total, String unit) {
+    return start(task, total, unit, System.err, STDERR_IS_TERMINAL);
+  }
+
+  static Progress start(String task, long total, String unit, PrintStream stream,
+      boolean terminal) {
+    Progress progress = new Progress(task, total, unit, stream, terminal);
+    if (terminal) {
+      onScreen = progress;
+    }
+    return progress;
   }
 
   /** Advances by {@code steps}. */
   public void step(long steps) {
-    bar.stepBy(steps);
+    done += steps;
+    if (bar != null) {
+      bar.stepBy(steps);
+    } else if (System.nanoTime() - lastLogLine >= LOG_EVERY_SECONDS * 1_000_000_000L
+        && done < total) {
+      logLine();
+    }
+  }
+
+  /** Shows a short live message next to the count, e.g. {@code "loss 0.123"}. */
+  public void message(String text) {
+    message = text;
+    if (bar != null) {
+      bar.setExtraMessage(" " + text);
+    }
   }
 
   /**
-   * Prints a line of the lesson's own output while the bar runs: the bar's line is wiped first, so
-   * that on a terminal the line stands alone, and the bar redraws itself below it.
+   * Prints a line of the lesson's own output: on a terminal the bar's line is wiped first so the
+   * line stands alone, and the bar redraws itself below it.
    */
-  public void println(PrintStream out, String line) {
-    synchronized (stream) {
-      stream.print(BLANK_LINE);
-      stream.flush();
+  public static void printLine(PrintStream out, String line) {
+    Progress bar = onScreen;
+    if (bar == null) {
+      out.println(line);
+      out.flush();
+      return;
+    }
+    synchronized (bar.stream) {
+      bar.stream.print(BLANK_LINE);
+      bar.stream.flush();
       out.println(line);
       out.flush();
     }
   }
 
-  /** Shows a short live message next to the bar, e.g. {@code "loss 0.123"}. */
-  public void message(String message) {
-    bar.setExtraMessage(" " + message);
-  }
-
   @Override
   public void close() {
-    bar.close();
+    if (bar != null) {
+      bar.close();
+      onScreen = null;
+    } else {
+      logLine();
+    }
+  }
+
+  private void logLine() {
+    lastLogLine = System.nanoTime();
+    double seconds = (lastLogLine - start) / 1e9;
+    String rate = seconds > 0 ? String.format("%,.0f %s/s", done / seconds, unit) : "";
+    stream.printf("%s: %,d/%,d %s, %.1f s, %s%s%n", task, done, total, unit, seconds, rate,
+        message.isEmpty() ? "" : ", " + message);
+    stream.flush();
+  }
+
+  /** Whether fd 2 is a terminal (Linux: a /dev/pts or /dev/tty device). */
+  private static boolean stderrIsTerminal() {
+    try {
+      String target = Files.readSymbolicLink(Path.of("/proc/self/fd/2")).toString();
+      return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
+    } catch (Exception e) {
+      // No /proc (macOS, Windows): a console means a terminal.
+      return System.console() != null;
+    }
   }
 }

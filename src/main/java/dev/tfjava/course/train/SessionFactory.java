@@ -1,6 +1,7 @@
 package dev.tfjava.course.train;
 
 import dev.tfjava.course.CourseException;
+import dev.tfjava.course.nn.ReluGradients;
 import org.tensorflow.Graph;
 import org.tensorflow.Session;
 import org.tensorflow.op.Ops;
@@ -71,8 +72,13 @@ public final class SessionFactory {
     return config.build();
   }
 
-  /** Opens a session over {@code graph}; the caller closes it. */
+  /**
+   * Opens a session over {@code graph}; the caller closes it. Build the whole graph first: its
+   * ReLU gradients are rewired to read the ReLU outputs ({@link ReluGradients}), so that
+   * TensorFlow can fuse each ReLU into the kernel before it.
+   */
   public Session open(Graph graph) {
+    ReluGradients.readOutputs(graph);
     return new Session(graph, config());
   }
 

@@ -34,7 +34,7 @@ class IdxFileTest {
   void imagesRoundTripGzipAndRaw(String name) {
     IdxFile.Images images = randomImages(3, 28, 28);
     Path file = dir.resolve(name);
-    IdxFile.writeImages(file, images);
+    IdxFiles.writeImages(file, images);
     IdxFile.Images read = IdxFile.readImages(file);
     assertEquals(3, read.count());
     assertEquals(28, read.rows());
@@ -47,14 +47,14 @@ class IdxFileTest {
   void labelsRoundTripGzipAndRaw(String name) {
     byte[] labels = {0, 9, 3, 3, 7};
     Path file = dir.resolve(name);
-    IdxFile.writeLabels(file, labels);
+    IdxFiles.writeLabels(file, labels);
     assertArrayEquals(labels, IdxFile.readLabels(file, 10));
   }
 
   @Test
   void gzipFilesAreReallyCompressedAndRawOnesAreNot() throws IOException {
-    IdxFile.writeLabels(dir.resolve("l.gz"), new byte[] {1, 2});
-    IdxFile.writeLabels(dir.resolve("l"), new byte[] {1, 2});
+    IdxFiles.writeLabels(dir.resolve("l.gz"), new byte[] {1, 2});
+    IdxFiles.writeLabels(dir.resolve("l"), new byte[] {1, 2});
     byte[] gz = Files.readAllBytes(dir.resolve("l.gz"));
     assertEquals(0x1f, gz[0] & 0xff);
     assertEquals(0x8b, gz[1] & 0xff);
@@ -83,7 +83,7 @@ class IdxFileTest {
   @Test
   void labelFileReadAsImagesSaysSwapped() {
     Path labels = dir.resolve("labels.gz");
-    IdxFile.writeLabels(labels, new byte[] {1});
+    IdxFiles.writeLabels(labels, new byte[] {1});
     String message = failure(() -> IdxFile.readImages(labels));
     assertTrue(message.startsWith(labels + ": has magic number 0x00000801, expected 0x00000803"), message);
     assertTrue(message.contains("swapped"), message);
@@ -106,7 +106,7 @@ class IdxFileTest {
   @Test
   void truncatedBody() throws IOException {
     Path file = dir.resolve("cut");
-    IdxFile.writeImages(file, randomImages(2, 28, 28));
+    IdxFiles.writeImages(file, randomImages(2, 28, 28));
     byte[] whole = Files.readAllBytes(file);
     Files.write(file, Arrays.copyOf(whole, whole.length - 100));
     assertEquals(file + ": is truncated: its header declares 2 images of 28 x 28 (1568 bytes) but only"
@@ -116,7 +116,7 @@ class IdxFileTest {
   @Test
   void dataAfterTheDeclaredImages() throws IOException {
     Path file = dir.resolve("long");
-    IdxFile.writeImages(file, randomImages(2, 28, 28));
+    IdxFiles.writeImages(file, randomImages(2, 28, 28));
     Files.write(file, new byte[] {1, 2, 3}, java.nio.file.StandardOpenOption.APPEND);
     assertEquals(file + ": has data after the 2 images of 28 x 28 its header declares",
         failure(() -> IdxFile.readImages(file)));
@@ -134,7 +134,7 @@ class IdxFileTest {
   @Test
   void labelOutOfRange() {
     Path file = dir.resolve("labels");
-    IdxFile.writeLabels(file, new byte[] {3, 4, 12, 5});
+    IdxFiles.writeLabels(file, new byte[] {3, 4, 12, 5});
     assertEquals(file + ": has label 12 at index 2, outside 0-9", failure(() -> IdxFile.readLabels(file, 10)));
   }
 
@@ -142,7 +142,7 @@ class IdxFileTest {
   @ValueSource(ints = {12, 400})
   void cutOffGzipIsNotMistakenForACutOffIdxFile(int keptBytes) throws IOException {
     Path file = dir.resolve("damaged.gz");
-    IdxFile.writeImages(file, randomImages(1, 28, 28));
+    IdxFiles.writeImages(file, randomImages(1, 28, 28));
     // Cut inside the gzip stream (in the IDX header, then in the pixels): gzip's own end-of-stream.
     Files.write(file, Arrays.copyOf(Files.readAllBytes(file), keptBytes));
     String message = failure(() -> IdxFile.readImages(file));
@@ -152,7 +152,7 @@ class IdxFileTest {
   @Test
   void corruptedGzipData() throws IOException {
     Path file = dir.resolve("flipped.gz");
-    IdxFile.writeImages(file, randomImages(1, 28, 28));
+    IdxFiles.writeImages(file, randomImages(1, 28, 28));
     byte[] gz = Files.readAllBytes(file);
     gz[gz.length - 6] ^= 0x5a; // inside the CRC-32 trailer
     Files.write(file, gz);

@@ -26,9 +26,9 @@ class MnistDatasetTest {
       pixels[i * size * size] = (byte) i; // first pixel = index: tells which image went where
       labels[i] = (byte) (i % 10);
     }
-    IdxFile.writeImages(dir.resolve(MnistVariant.FILES.get(imagesIndex)),
+    IdxFiles.writeImages(dir.resolve(MnistVariant.FILES.get(imagesIndex)),
         new IdxFile.Images(count, size, size, pixels));
-    IdxFile.writeLabels(dir.resolve(MnistVariant.FILES.get(labelsIndex)), labels);
+    IdxFiles.writeLabels(dir.resolve(MnistVariant.FILES.get(labelsIndex)), labels);
   }
 
   @Test
@@ -51,7 +51,7 @@ class MnistDatasetTest {
   @Test
   void imageAndLabelCountsMustAgree() {
     writeDataSet(dir, 24, 10, 28);
-    IdxFile.writeLabels(dir.resolve(MnistVariant.FILES.get(MnistVariant.TEST_LABELS)), new byte[9]);
+    IdxFiles.writeLabels(dir.resolve(MnistVariant.FILES.get(MnistVariant.TEST_LABELS)), new byte[9]);
     CourseException e = assertThrows(CourseException.class, () -> MnistDataset.load(MnistVariant.MNIST,
         MnistFiles.Located.inDir(MnistFiles.Origin.DATA_DIR, dir)));
     assertEquals(dir.resolve("t10k-images-idx3-ubyte.gz") + " has 10 images but "

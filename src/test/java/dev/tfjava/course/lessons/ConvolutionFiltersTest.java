@@ -14,6 +14,10 @@ class ConvolutionFiltersTest {
   private static final float[][] GRAY =
       SampleImage.china().crop(150, 220, 130, 250).grayscale();
 
+  /** All five maps from the lesson's one graph and session. */
+  private static final ConvolutionFilters.Responses RESPONSES =
+      ConvolutionFilters.responses(SESSIONS, GRAY, ConvolutionFilters.lineFilters());
+
   @Test
   void cropIsTheNotebooksShape() {
     assertEquals(70, GRAY.length);
@@ -23,13 +27,13 @@ class ConvolutionFiltersTest {
   @Test
   void samePaddingMatchesPlainJava() {
     assertClose(ReferenceConvolution.conv2d(GRAY, ConvolutionFilters.lineFilters(), 1, true),
-        ConvolutionFilters.convolve(SESSIONS, GRAY, ConvolutionFilters.lineFilters(), 1, "SAME"));
+        RESPONSES.same());
   }
 
   @Test
   void validPaddingMatchesPlainJava() {
     float[][][] tf =
-        ConvolutionFilters.convolve(SESSIONS, GRAY, ConvolutionFilters.lineFilters(), 1, "VALID");
+        RESPONSES.valid();
     assertEquals(64, tf.length);
     assertEquals(114, tf[0].length);
     assertClose(ReferenceConvolution.conv2d(GRAY, ConvolutionFilters.lineFilters(), 1, false), tf);
@@ -38,13 +42,13 @@ class ConvolutionFiltersTest {
   @Test
   void strideTwoMatchesPlainJava() {
     assertClose(ReferenceConvolution.conv2d(GRAY, ConvolutionFilters.lineFilters(), 2, true),
-        ConvolutionFilters.convolve(SESSIONS, GRAY, ConvolutionFilters.lineFilters(), 2, "SAME"));
+        RESPONSES.sameStride2());
   }
 
   @Test
   void poolingMatchesPlainJava() {
-    float[][][] max = ConvolutionFilters.maxPool2x2(SESSIONS, GRAY);
-    float[][][] avg = ConvolutionFilters.averagePool2x2(SESSIONS, GRAY);
+    float[][][] max = RESPONSES.maxPool();
+    float[][][] avg = RESPONSES.avgPool();
     float[][] expectedMax = ReferenceConvolution.maxPool(GRAY, 2, 2, false);
     float[][] expectedAvg = ReferenceConvolution.averagePool(GRAY, 2, 2, false);
     assertEquals(35, max.length);
@@ -60,7 +64,7 @@ class ConvolutionFiltersTest {
   @Test
   void verticalFilterSumsSevenPixelsOfAColumn() {
     float[][][] tf =
-        ConvolutionFilters.convolve(SESSIONS, GRAY, ConvolutionFilters.lineFilters(), 1, "SAME");
+        RESPONSES.same();
     float column = 0;
     float row = 0;
     for (int i = -3; i <= 3; i++) {

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.tfjava.course.cli.CommandLines;
+import dev.tfjava.course.CommandLines;
 import dev.tfjava.course.plot.Charts;
 import java.awt.image.BufferedImage;
 import java.io.IOException;

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tfjava.course.cli.LessonsLauncher;
 import dev.tfjava.course.data.IdxFile;
+import dev.tfjava.course.data.IdxFiles;
 import dev.tfjava.course.data.MnistVariant;
 import dev.tfjava.course.train.Metrics;
 import java.io.IOException;
@@ -54,9 +55,9 @@ class MnistCnnCliTest {
   void corruptFileInDataFolderNamesTheFile() {
     Path data = dir.resolve("data");
     for (int i = 0; i < 4; i += 2) {
-      IdxFile.writeImages(data.resolve(MnistVariant.FILES.get(i)),
+      IdxFiles.writeImages(data.resolve(MnistVariant.FILES.get(i)),
           new IdxFile.Images(12, 28, 28, new byte[12 * 28 * 28]));
-      IdxFile.writeLabels(data.resolve(MnistVariant.FILES.get(i + 1)),
+      IdxFiles.writeLabels(data.resolve(MnistVariant.FILES.get(i + 1)),
           new byte[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 0});
     }
     assertEquals(2, run("--data", data.toString()));

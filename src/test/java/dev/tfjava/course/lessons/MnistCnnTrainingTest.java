@@ -16,6 +16,7 @@ import dev.tfjava.course.export.SavedModels;
 import dev.tfjava.course.train.BatchedEvaluator;
 import dev.tfjava.course.train.Seeds;
 import dev.tfjava.course.train.Tensors;
+import dev.tfjava.course.train.TrainingLoop;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +27,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-import dev.tfjava.course.tensorboard.TrainingSummaries;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -68,10 +68,7 @@ class MnistCnnTrainingTest {
     model = MnistCnn.buildGraph(Ops.create(graph), new Seeds(42), true);
     session = new Session(graph);
     Random shuffle = new Random(42);
-    for (int epoch = 0; epoch < EPOCHS; epoch++) {
-      MnistCnn.trainEpoch(session, model, sample.train(), 50, 0.5f, shuffle, "test epoch " + epoch,
-          TrainingSummaries.disabled(), 0);
-    }
+    trainEpochs(session, model, EPOCHS, shuffle);
     testAccuracy = MnistCnn.accuracy(new BatchedEvaluator(session, 128), model, sample.test());
     System.out.println("embedded sample, test accuracy after " + EPOCHS + " epochs: " + testAccuracy);
     ImageSet probed = sample.test().head(PROBED_IMAGES);
@@ -101,12 +98,22 @@ class MnistCnnTrainingTest {
     assertArrayEquals(oneEpochFc1Kernel(), oneEpochFc1Kernel());
   }
 
+  /** The lesson's own loop and batches: batch 50, keep_prob 0.5. */
+  private void trainEpochs(Session s, MnistCnn.Model m, int epochs, Random shuffle) {
+    int steps = sample.train().count() / 50;
+    try (TrainingLoop loop = MnistCnn.trainingLoop(s, m, 50, 0.5f)) {
+      for (int epoch = 0; epoch < epochs; epoch++) {
+        loop.run("test epoch " + epoch, (long) epoch * steps, steps, 50,
+            MnistCnn.shuffledBatches(sample.train(), shuffle, 50));
+      }
+    }
+  }
+
   private float[] oneEpochFc1Kernel() {
     try (Graph g = new Graph()) {
       MnistCnn.Model m = MnistCnn.buildGraph(Ops.create(g), new Seeds(42), true);
       try (Session s = new Session(g)) {
-        MnistCnn.trainEpoch(s, m, sample.train(), 50, 0.5f, new Random(3), "reproducibility",
-            TrainingSummaries.disabled(), 0);
+        trainEpochs(s, m, 1, new Random(3));
         try (Result kernel = s.runner().fetch("fc1/kernel").run()) {
           return Tensors.toArray(kernel.get(0));
         }

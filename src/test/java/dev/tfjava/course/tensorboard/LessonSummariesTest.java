@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.tfjava.course.cli.CommandLines;
+import dev.tfjava.course.CommandLines;
 import dev.tfjava.course.lessons.BasicRnnLesson;
 import dev.tfjava.course.lessons.MnistCnn;
 import dev.tfjava.course.train.Metrics;
@@ -86,14 +86,15 @@ class LessonSummariesTest {
     List<Event> events = onlyEventFile(logdir);
 
     // The printed MSEs (metrics.json keeps them) are the logged "mse" points, step for step.
-    JsonNode metrics = Metrics.json().readTree(out.resolve("metrics.json").toFile());
+    JsonNode metrics = Metrics.json().readTree(out.resolve("metrics.json").toFile())
+        .get("models").get(0);
     Map<Long, Float> mse = scalars(events, "mse");
     assertFalse(mse.isEmpty());
-    for (JsonNode report : metrics.get("mse_every_100")) {
+    for (JsonNode report : metrics.get("mse_reports")) {
       assertEquals((float) report.get("mse").asDouble(), mse.get(report.get("iteration").asLong()),
           "mse at " + report.get("iteration"));
     }
-    assertEquals(metrics.get("mse_every_100").size(), mse.size());
+    assertEquals(metrics.get("mse_reports").size(), mse.size());
     // --quick trains 50 iterations: the loss every 10 steps.
     assertEquals(List.of(0L, 10L, 20L, 30L, 40L), new ArrayList<>(scalars(events, "loss").keySet()));
     assertEquals(Set.of("basic_rnn_cell_bias", "basic_rnn_cell_input_kernel",

@@ -1,7 +1,7 @@
 package dev.tfjava.course.serve.tools;
 
 import dev.tfjava.course.CourseException;
-import dev.tfjava.course.cli.CommandLines;
+import dev.tfjava.course.CommandLines;
 import dev.tfjava.course.data.IdxFile;
 import dev.tfjava.course.data.MnistFiles;
 import dev.tfjava.course.data.MnistVariant;

@@ -1,29 +1,39 @@
-package dev.tfjava.course.cli;
+package dev.tfjava.course.lessons;
 
+import dev.tfjava.course.CourseException;
 import dev.tfjava.course.train.Device;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import picocli.CommandLine.Option;
 
-/** The options every lesson takes (a picocli mixin). */
+/**
+ * The options every lesson takes (a picocli mixin). SavedModels go to {@code --models}; everything
+ * else a run writes — figures and metrics, checkpoints, TensorBoard logs — goes under one run
+ * folder, {@code --runs} ({@code runs/}), unless moved one by one.
+ */
 public final class CommonOptions {
+  /** The run folder's default, relative to the working directory. */
+  public static final String DEFAULT_RUNS = "runs";
 
   @Option(names = "--seed", defaultValue = "42", paramLabel = "N",
       description = "Seed for every random stream, Java and TensorFlow (default: ${DEFAULT-VALUE}, "
           + "like the notebooks' reset_graph(seed=42)).")
   long seed;
 
+  @Option(names = "--runs", defaultValue = DEFAULT_RUNS, paramLabel = "DIR",
+      description = "The run folder: figures, metrics, checkpoints, TensorBoard logs"
+          + " (default: ${DEFAULT-VALUE}).")
+  Path runs;
+
   @Option(names = "--out", paramLabel = "DIR",
-      description = "Where figures and metrics.json go (default: images/<lesson>).")
+      description = "Where figures and metrics.json go (default: <runs>/images/<lesson>).")
   Path out;
 
   @Option(names = "--models", defaultValue = "saved-models", paramLabel = "DIR",
       description = "Where SavedModels go, as <DIR>/<model>/<version>/ (default: ${DEFAULT-VALUE}).")
   Path models;
 
-  @Option(names = "--checkpoints", defaultValue = "checkpoints", paramLabel = "DIR",
-      description = "Where training checkpoints go, as <DIR>/<model>/ (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--checkpoints", paramLabel = "DIR",
+      description = "Where training checkpoints go, as <DIR>/<model>/ (default: <runs>/checkpoints).")
   Path checkpoints;
 
   @Option(names = "--device", defaultValue = "auto", paramLabel = "auto|cpu|gpu",
@@ -49,17 +59,23 @@ public final class CommonOptions {
     return seed;
   }
 
-  /** The output folder: {@code --out} if given, else {@code images/<lesson>}. */
+  /** The run folder. */
+  public Path runs() {
+    return runs;
+  }
+
+  /** The output folder: {@code --out} if given, else {@code <runs>/images/<lesson>}. */
   public Path out(String lesson) {
-    return out != null ? out : Path.of("images", lesson);
+    return out != null ? out : runs.resolve("images").resolve(lesson);
   }
 
   public Path models() {
     return models;
   }
 
+  /** The checkpoints root: {@code --checkpoints} if given, else {@code <runs>/checkpoints}. */
   public Path checkpoints() {
-    return checkpoints;
+    return checkpoints != null ? checkpoints : runs.resolve("checkpoints");
   }
 
   public Device device() {
@@ -67,11 +83,11 @@ public final class CommonOptions {
   }
 
   public Integer threads() {
-    return threads;
+    return checkThreads("--threads", threads);
   }
 
   public Integer interOpThreads() {
-    return interOpThreads;
+    return checkThreads("--inter-op-threads", interOpThreads);
   }
 
   public boolean logDevicePlacement() {
@@ -82,29 +98,11 @@ public final class CommonOptions {
     return quick;
   }
 
-  /**
-   * These options as command-line arguments for one lesson of {@code lessons all}: a shared
-   * {@code --out DIR} becomes {@code DIR/<lesson>} so the lessons do not write over each other.
-   */
-  List<String> toArguments(String lesson) {
-    List<String> args = new ArrayList<>(List.of(
-        "--seed", Long.toString(seed), "--models", models.toString(),
-        "--checkpoints", checkpoints.toString(), "--device", device.name()));
-    if (out != null) {
-      args.addAll(List.of("--out", out.resolve(lesson).toString()));
+  private static Integer checkThreads(String option, Integer value) {
+    if (value != null && (value < 0 || value > 1024)) {
+      throw CourseException.badInput(option + " must be between 0 (one per core) and 1024, got "
+          + value);
     }
-    if (threads != null) {
-      args.addAll(List.of("--threads", threads.toString()));
-    }
-    if (interOpThreads != null) {
-      args.addAll(List.of("--inter-op-threads", interOpThreads.toString()));
-    }
-    if (logDevicePlacement) {
-      args.add("--log-device-placement");
-    }
-    if (quick) {
-      args.add("--quick");
-    }
-    return args;
+    return value;
   }
 }

@@ -1,6 +1,5 @@
-package dev.tfjava.course.cli;
+package dev.tfjava.course;
 
-import dev.tfjava.course.CourseException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import picocli.CommandLine;

@@ -1,4 +1,4 @@
-package dev.tfjava.course.sequence;
+package dev.tfjava.course.lessons;
 
 import dev.tfjava.course.data.TimeSeries;
 
@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tfjava.course.nn.cells.CellKind;
-import dev.tfjava.course.train.Device;
-import dev.tfjava.course.train.SessionFactory;
-import dev.tfjava.course.train.ThreadSettings;
+import dev.tfjava.course.sequence.TrainingCurve;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,12 +16,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The whole path for each cell on a short run: training lowers the MSE tenfold in 300 iterations;
+ * Each cell's lesson on a short run, through {@link Lesson#run}: it prints the notebook's lines,
+ * training lowers the MSE tenfold in 300 iterations;
  * the sequence generated from the restored checkpoint starts with the 20 zeros; and the exported
  * SavedModel, loaded in a separate JVM, reproduces the training session's predictions and the
  * restored model's first generated value.
  */
-class SequenceExperimentTest {
+class SequenceCellRunTest {
   static final int ITERATIONS = 300;
   static final int GENERATE = 30;
 
@@ -33,21 +32,37 @@ class SequenceExperimentTest {
   @ParameterizedTest
   @EnumSource(CellKind.class)
   void trainsGeneratesAndExportsAModelAFreshJvmReproduces(CellKind kind) throws Exception {
-    SessionFactory sessions = new SessionFactory(Device.CPU, new ThreadSettings(1, 1), false);
-    SequenceExperiment.Outcome outcome = SequenceExperiment.run(
-        SequenceModel.Config.notebook(kind, 0.001f),
-        new SequenceExperiment.Settings(ITERATIONS, 50, 0.001f, GENERATE, false), sessions, 42,
-        new SequenceExperiment.Destinations(temp.resolve("checkpoints").resolve(kind.modelName()),
-            temp.resolve("models")), null);
+    SequenceLesson lesson = switch (kind) {
+      case BASIC_RNN -> new BasicRnnLesson();
+      case LSTM -> new LstmLesson();
+      case GRU -> new GruLesson();
+    };
+    LessonRun<SequenceLesson.Result> run = Lesson.run(lesson, "--iterations",
+        String.valueOf(ITERATIONS), "--generate", String.valueOf(GENERATE), "--runs",
+        temp.resolve("runs").toString(), "--models", temp.resolve("models").toString(),
+        "--no-tensorboard", "--threads", "1", "--inter-op-threads", "1");
+    SequenceLesson.CellResult outcome = run.result().models().get(0);
 
-    List<SequenceTrainer.Report> reports = outcome.log().reports();
+    // The notebook's lines: "<iteration>\tMSE: <mse>" every 100 iterations, then y_pred.
+    List<TrainingCurve.Report> reports = outcome.curve().reports();
     assertEquals(List.of(0, 100, 200, ITERATIONS - 1),
-        reports.stream().map(SequenceTrainer.Report::iteration).toList());
+        reports.stream().map(TrainingCurve.Report::iteration).toList());
+    List<String> printed = run.printed();
+    for (TrainingCurve.Report report : reports.subList(0, 3)) {
+      assertTrue(printed.contains(report.iteration() + "\tMSE: " + report.mse()),
+          "printed " + report + " in " + printed);
+    }
+    assertEquals(3, printed.stream().filter(l -> l.matches("\\d+\tMSE: .*")).count());
+    int yPredLine = printed.indexOf("y_pred");
+    assertTrue(yPredLine > 0);
+    assertTrue(printed.get(yPredLine + 1).startsWith("array([[["), printed.get(yPredLine + 1));
     float first = reports.get(0).mse();
-    float last = outcome.log().finalMse();
+    float last = outcome.finalBatchMse();
     assertTrue(first >= 10 * last, kind + ": MSE " + first + " -> " + last + " is not 10x lower");
+    assertEquals(last, outcome.curve().finalMse());
+    assertTrue(Files.isRegularFile(run.metricsFile()));
 
-    float[] sequence = outcome.generated().sequence();
+    float[] sequence = outcome.generated();
     assertEquals(20 + GENERATE, sequence.length);
     for (int i = 0; i < 20; i++) {
       assertEquals(0f, sequence[i], "seed value " + i);
@@ -55,17 +70,17 @@ class SequenceExperimentTest {
     for (int i = 20; i < sequence.length; i++) {
       assertTrue(Float.isFinite(sequence[i]), "generated value " + i);
     }
-    assertTrue(outcome.generated().msPerStep() > 0);
 
     Path version = temp.resolve("models").resolve(kind.modelName()).resolve("1");
-    assertEquals(version, outcome.savedModel());
+    assertEquals(version.toString(), outcome.savedModel());
     assertTrue(Files.isRegularFile(version.resolve("saved_model.pb")));
-    assertTrue(Files.isRegularFile(outcome.checkpoint().resolve("model.index")));
+    assertTrue(outcome.checkpoint().startsWith(temp.resolve("runs").resolve("checkpoints")
+        .toString()), outcome.checkpoint());
 
     float[] fresh = predictInFreshJvm(version);
     assertEquals(40, fresh.length);
     for (int i = 0; i < 20; i++) {
-      assertEquals(outcome.prediction()[i], fresh[i], 1e-5, kind + ": y_pred[" + i + "]");
+      assertEquals(outcome.yPred()[i], fresh[i], 1e-5, kind + ": y_pred[" + i + "]");
     }
     // The restored checkpoint's first generated value is the model's output after 20 zeros.
     assertEquals(sequence[20], fresh[39], 1e-5, kind + ": first generated value");

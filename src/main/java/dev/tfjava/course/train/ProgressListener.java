@@ -1,0 +1,39 @@
+package dev.tfjava.course.train;
+
+/** A {@link Progress} per training pass, counting examples or steps, with the mean loss so far. */
+public final class ProgressListener implements TrainingListener {
+  /** The unit that counts steps rather than examples. */
+  public static final String ITERATIONS = "it";
+
+  private final String unit;
+  private Progress progress;
+  private long perStep;
+  private double lossSum;
+
+  /** @param unit what one example is called, e.g. "img", or {@link #ITERATIONS} to count steps */
+  public ProgressListener(String unit) {
+    this.unit = unit;
+  }
+
+  @Override
+  public void passStarted(TrainingLoop.Pass pass) {
+    perStep = ITERATIONS.equals(unit) ? 1 : pass.examplesPerStep();
+    progress = Progress.start(pass.task(), pass.steps() * perStep, unit);
+    lossSum = 0;
+  }
+
+  @Override
+  public void stepDone(TrainingLoop.Step step) {
+    lossSum += step.loss();
+    progress.step(perStep);
+    if (step.stepInPass() % 50 == 0) {
+      progress.message(String.format("loss %.4f", lossSum / (step.stepInPass() + 1)));
+    }
+  }
+
+  @Override
+  public void passFinished(TrainingLoop.Pass pass, TrainingLoop.PassSummary summary) {
+    progress.message(String.format("loss %.4f", summary.meanLoss()));
+    progress.close();
+  }
+}

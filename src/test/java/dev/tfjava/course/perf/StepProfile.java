@@ -1,0 +1,229 @@
+package dev.tfjava.course.perf;
+
+import dev.tfjava.course.lessons.MnistCnn;
+import dev.tfjava.course.nn.cells.CellKind;
+import dev.tfjava.course.sequence.SequenceModel;
+import dev.tfjava.course.train.Seeds;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.proto.DeviceStepStats;
+import org.tensorflow.proto.GraphDef;
+import org.tensorflow.proto.GraphOptions;
+import org.tensorflow.proto.NodeDef;
+import org.tensorflow.proto.NodeExecStats;
+import org.tensorflow.proto.OptimizerOptions;
+import org.tensorflow.proto.RunMetadata;
+import org.tensorflow.proto.RunOptions;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * A measuring tool (not a test): where one training step of a lesson's graph spends its time, in
+ * numbers that do not depend much on the machine's load — the ops TensorFlow runs after Grappler
+ * (partition graph), and per op type the kernel time share from FULL_TRACE step stats — plus the
+ * untraced wall time per step. scripts/bench-profile runs it; tf_notebook.py --trace prints the
+ * same for Python TensorFlow.
+ *
+ * <pre>StepProfile cnn|cnn-eval|rnn|lstm|gru [--steps N] [--trace N] [--threads I/J] [--jit]</pre>
+ */
+public final class StepProfile {
+  private StepProfile() {}
+
+  /** The graph's feeds and its step target/fetch. */
+  private record Workload(Map<Operand<TFloat32>, float[]> feeds, Map<Operand<TFloat32>, Shape> shapes,
+      Op target, Operand<TFloat32> fetch) {}
+
+  public static void main(String[] args) {
+    String model = args[0];
+    int steps = 200;
+    int traced = 20;
+    int intra = 0;
+    int inter = 0;
+    boolean jit = false;
+    boolean reluOutput = false;
+    for (int i = 1; i < args.length; i++) {
+      switch (args[i]) {
+        case "--steps" -> steps = Integer.parseInt(args[++i]);
+        case "--trace" -> traced = Integer.parseInt(args[++i]);
+        case "--threads" -> {
+          String[] parts = args[++i].split("/");
+          intra = Integer.parseInt(parts[0]);
+          inter = Integer.parseInt(parts[1]);
+        }
+        case "--jit" -> jit = true;
+        case "--relu-output" -> reluOutput = true;
+        default -> throw new IllegalArgumentException("unknown option " + args[i]);
+      }
+    }
+    ConfigProto.Builder config = ConfigProto.newBuilder()
+        .setIntraOpParallelismThreads(intra).setInterOpParallelismThreads(inter);
+    if (jit) {
+      config.setGraphOptions(GraphOptions.newBuilder().setOptimizerOptions(
+          OptimizerOptions.newBuilder().setGlobalJitLevel(OptimizerOptions.GlobalJitLevel.ON_1)));
+    }
+    try (Graph graph = new Graph()) {
+      Workload work = build(model, Ops.create(graph), new Seeds(42));
+      if (reluOutput) {
+        System.out.println("ReluGrads rewired: " + dev.tfjava.course.nn.ReluGradients.readOutputs(graph));
+      }
+      int nodes = 0;
+      for (var it = graph.operations(); it.hasNext(); it.next()) {
+        nodes++;
+      }
+      try (Session session = new Session(graph, config.build())) {
+        List<TFloat32> tensors = new ArrayList<>();
+        try {
+          for (var feed : work.feeds().entrySet()) {
+            tensors.add(TFloat32.tensorOf(work.shapes().get(feed.getKey()),
+                DataBuffers.of(feed.getValue(), true, false)));
+          }
+          for (int i = 0; i < 20; i++) {
+            step(session, work, tensors, null).close();
+          }
+          long start = System.nanoTime();
+          for (int i = 0; i < steps; i++) {
+            step(session, work, tensors, null).close();
+          }
+          double msPerStep = (System.nanoTime() - start) / 1e6 / steps;
+          report(model, nodes, msPerStep, steps, trace(session, work, tensors, traced));
+        } finally {
+          tensors.forEach(TFloat32::close);
+        }
+      }
+    }
+  }
+
+  private static Workload build(String model, Ops tf, Seeds seeds) {
+    Random random = new Random(1);
+    Map<Operand<TFloat32>, float[]> feeds = new HashMap<>();
+    Map<Operand<TFloat32>, Shape> shapes = new HashMap<>();
+    switch (model) {
+      case "cnn", "cnn-eval" -> {
+        boolean eval = model.equals("cnn-eval");
+        int batch = eval ? 1000 : 50;
+        MnistCnn.Model cnn = MnistCnn.buildGraph(tf, seeds, true);
+        float[] x = new float[batch * 784];
+        float[] y = new float[batch * 10];
+        for (int i = 0; i < x.length; i++) {
+          x[i] = random.nextFloat() < 0.5f ? 0f : random.nextFloat();
+        }
+        for (int i = 0; i < batch; i++) {
+          y[i * 10 + random.nextInt(10)] = 1f;
+        }
+        feeds.put(cnn.X(), x);
+        shapes.put(cnn.X(), Shape.of(batch, 784));
+        feeds.put(cnn.y(), y);
+        shapes.put(cnn.y(), Shape.of(batch, 10));
+        if (!eval) {
+          feeds.put(cnn.keepProb(), new float[] {0.5f});
+          shapes.put(cnn.keepProb(), Shape.scalar());
+        }
+        return new Workload(feeds, shapes, eval ? null : cnn.trainingOp(),
+            eval ? cnn.accuracy() : cnn.loss());
+      }
+      default -> {
+        CellKind kind = switch (model) {
+          case "rnn" -> CellKind.BASIC_RNN;
+          case "lstm" -> CellKind.LSTM;
+          case "gru" -> CellKind.GRU;
+          default -> throw new IllegalArgumentException("model: cnn, cnn-eval, rnn, lstm or gru");
+        };
+        SequenceModel seq = SequenceModel.training(null, tf,
+            SequenceModel.Config.notebook(kind, 0.001f), seeds);
+        float[] x = new float[50 * 20];
+        float[] y = new float[50 * 20];
+        for (int i = 0; i < x.length; i++) {
+          x[i] = (float) Math.sin(i * 0.1);
+          y[i] = (float) Math.sin(i * 0.1 + 0.1);
+        }
+        feeds.put(seq.x(), x);
+        shapes.put(seq.x(), Shape.of(50, 20, 1));
+        feeds.put(seq.y(), y);
+        shapes.put(seq.y(), Shape.of(50, 20, 1));
+        return new Workload(feeds, shapes, seq.train(), seq.loss());
+      }
+    }
+  }
+
+  private static Result step(Session session, Workload work, List<TFloat32> tensors,
+      RunOptions options) {
+    Session.Runner runner = session.runner();
+    int i = 0;
+    for (Operand<TFloat32> placeholder : work.feeds().keySet()) {
+      runner.feed(placeholder, tensors.get(i++));
+    }
+    if (work.target() != null) {
+      runner.addTarget(work.target());
+    }
+    runner.fetch(work.fetch());
+    if (options != null) {
+      return runner.setOptions(options).runAndFetchMetadata();
+    }
+    return runner.run();
+  }
+
+  /** Per op type: [kernel µs summed over the traced steps, kernels run]; plus partition graph. */
+  private record Trace(Map<String, double[]> byType, Map<String, Integer> partitionOps,
+      int tracedSteps, double wallMsPerTracedStep) {}
+
+  private static Trace trace(Session session, Workload work, List<TFloat32> tensors, int steps) {
+    RunOptions options = RunOptions.newBuilder().setTraceLevel(RunOptions.TraceLevel.FULL_TRACE)
+        .setOutputPartitionGraphs(true).build();
+    Map<String, double[]> byType = new TreeMap<>();
+    Map<String, Integer> partitionOps = new TreeMap<>();
+    long start = System.nanoTime();
+    for (int s = 0; s < steps; s++) {
+      try (Result result = step(session, work, tensors, options)) {
+        RunMetadata metadata = result.getMetadata().orElseThrow();
+        Map<String, String> typeOf = new HashMap<>();
+        for (GraphDef partition : metadata.getPartitionGraphsList()) {
+          for (NodeDef node : partition.getNodeList()) {
+            typeOf.put(node.getName(), node.getOp());
+            if (s == 0) {
+              partitionOps.merge(node.getOp(), 1, Integer::sum);
+            }
+          }
+        }
+        for (DeviceStepStats device : metadata.getStepStats().getDevStatsList()) {
+          for (NodeExecStats node : device.getNodeStatsList()) {
+            String name = node.getNodeName().split(":")[0];
+            String type = typeOf.getOrDefault(name, "?" + name);
+            double[] acc = byType.computeIfAbsent(type, k -> new double[2]);
+            acc[0] += node.getOpEndRelMicros() - node.getOpStartRelMicros();
+            acc[1] += 1;
+          }
+        }
+      }
+    }
+    return new Trace(byType, partitionOps, steps, (System.nanoTime() - start) / 1e6 / steps);
+  }
+
+  private static void report(String model, int nodes, double msPerStep, int steps, Trace trace) {
+    double total = trace.byType().values().stream().mapToDouble(a -> a[0]).sum();
+    double kernels = trace.byType().values().stream().mapToDouble(a -> a[1]).sum();
+    int partitionNodes = trace.partitionOps().values().stream().mapToInt(Integer::intValue).sum();
+    System.out.printf("model %s: %d graph nodes, %d nodes after Grappler; untraced %.3f ms/step"
+        + " (%d steps); traced %.3f ms/step; %.0f kernels/step, kernel time %.3f ms/step%n",
+        model, nodes, partitionNodes, msPerStep, steps, trace.wallMsPerTracedStep(),
+        kernels / trace.tracedSteps(), total / 1000 / trace.tracedSteps());
+    System.out.println("op type                          kernels/step   µs/step  share");
+    trace.byType().entrySet().stream()
+        .sorted((a, b) -> Double.compare(b.getValue()[0], a.getValue()[0]))
+        .forEach(e -> System.out.printf("%-32s %12.1f %9.1f %5.1f%%%n", e.getKey(),
+            e.getValue()[1] / trace.tracedSteps(), e.getValue()[0] / trace.tracedSteps(),
+            100 * e.getValue()[0] / total));
+    System.out.println("ops after Grappler: " + trace.partitionOps());
+  }
+}
