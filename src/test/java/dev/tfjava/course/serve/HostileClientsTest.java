@@ -102,7 +102,7 @@ class HostileClientsTest {
         try {
           Thread.sleep(1500); // every trickler has its connection and a byte or two in
           HttpRequest request = HttpRequest.newBuilder(slow.uri(LSTM))
-              .timeout(Duration.ofSeconds(3))
+              .timeout(Duration.ofSeconds(10))
               .POST(HttpRequest.BodyPublishers.ofString(window())).build();
           for (int i = 0; i < 10; i++) {
             HttpResponse<String> answer = slow.client.send(request,
