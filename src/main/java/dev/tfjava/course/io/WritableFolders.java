@@ -16,15 +16,22 @@ public final class WritableFolders {
   private WritableFolders() {}
 
   /**
-   * Creates {@code dir} if needed and writes and deletes a probe file in it.
+   * Writes and deletes a probe file in {@code dir}, or, when it does not exist yet, in its nearest
+   * existing ancestor (where the run will create it): nothing is left behind either way.
    *
    * @param option the option that names the folder, for the message
    * @throws CourseException (bad input) naming the option, the folder and the reason
    */
   public static void require(Path dir, String option) {
     try {
-      Files.createDirectories(dir);
-      Path probe = Files.createTempFile(dir, ".write-probe-", ".tmp");
+      Path existing = dir.toAbsolutePath();
+      while (!Files.exists(existing) && existing.getParent() != null) {
+        existing = existing.getParent();
+      }
+      if (!Files.isDirectory(existing)) {
+        throw new FileAlreadyExistsException(existing.toString());
+      }
+      Path probe = Files.createTempFile(existing, ".write-probe-", ".tmp");
       Files.delete(probe);
     } catch (IOException | SecurityException e) {
       throw CourseException.badInput(option + " " + dir + " is not a folder this run can write"

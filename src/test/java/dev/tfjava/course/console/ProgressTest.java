@@ -1,4 +1,4 @@
-package dev.tfjava.course.train;
+package dev.tfjava.course.console;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
