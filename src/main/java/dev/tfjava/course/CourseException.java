@@ -7,6 +7,8 @@ package dev.tfjava.course;
 public class CourseException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
+  /** Exit code for a failure of the environment: a full disk, a failed write, a runtime error. */
+  public static final int ENVIRONMENT = 1;
   /** Exit code for bad options, bad or missing data, outputs that would be overwritten. */
   public static final int BAD_INPUT = 2;
   /** Exit code for a device that was asked for but is not available. */
@@ -32,6 +34,11 @@ public class CourseException extends RuntimeException {
   /** Bad input caused by a lower-level failure (kept as the cause for debugging). */
   public static CourseException badInput(String message, Throwable cause) {
     return new CourseException(BAD_INPUT, message, cause);
+  }
+
+  /** The environment failed (disk full, I/O error), not the user's input. */
+  public static CourseException environment(String message, Throwable cause) {
+    return new CourseException(ENVIRONMENT, message, cause);
   }
 
   public int exitCode() {

@@ -25,6 +25,12 @@ public final class TestSupport {
   /** Runs {@code mainClass} with the test class path in a new JVM and waits for it. */
   public static ProcessResult runJava(Class<?> mainClass, String... args)
       throws IOException, InterruptedException {
+    return runJavaIn(null, mainClass, args);
+  }
+
+  /** Like {@link #runJava}, in the working directory {@code workDir} (null: this one). */
+  public static ProcessResult runJavaIn(Path workDir, Class<?> mainClass, String... args)
+      throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Djava.awt.headless=true",
@@ -32,6 +38,9 @@ public final class TestSupport {
         mainClass.getName()));
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command);
+    if (workDir != null) {
+      builder.directory(workDir.toFile());
+    }
     builder.environment().put("TF_CPP_MIN_LOG_LEVEL", "2");
     Process process = builder.start();
     // Read both streams fully before waiting, so a chatty process never blocks on a full pipe.

@@ -59,7 +59,7 @@ public final class LessonsLauncher implements Callable<Integer> {
   }
 
   /** {@code lessons list}: one line per lesson. */
-  @Command(name = "list", description = "List the lessons.")
+  @Command(name = "list", mixinStandardHelpOptions = true, description = "List the lessons.")
   static final class ListLessons implements Runnable {
     @Spec
     CommandSpec spec;
@@ -139,6 +139,9 @@ public final class LessonsLauncher implements Callable<Integer> {
           continue;
         }
         args.add(name);
+        if (option.arity().max() == 0) {
+          continue; // a flag: picocli records "true" as its value
+        }
         for (String value : option.originalStringValues()) {
           args.add(PER_LESSON_FOLDERS.contains(name)
               ? Path.of(value).resolve(lesson.name()).toString() : value);

@@ -2,11 +2,11 @@ package dev.tfjava.course.cli;
 
 import dev.tfjava.course.CommandLines;
 import dev.tfjava.course.CourseException;
-import dev.tfjava.course.export.SavedModels;
 import dev.tfjava.course.serve.LoadedModel;
 import dev.tfjava.course.serve.ModelSource;
 import dev.tfjava.course.serve.Predictor;
 import dev.tfjava.course.serve.ServingException;
+import dev.tfjava.course.serve.VersionFolders;
 import dev.tfjava.course.train.ThreadSettings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -30,7 +30,8 @@ public final class PredictCommand implements Callable<Integer> {
       description = "The model's folder, e.g. saved-models/mnist_cnn.")
   Path model;
 
-  @Option(names = "--version", paramLabel = "N",
+  // Not --version: that is picocli's standard -V/--version of every command.
+  @Option(names = "--model-version", paramLabel = "N",
       description = "Version to use (default: the highest, as the server serves).")
   Long version;
 
@@ -46,9 +47,10 @@ public final class PredictCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     byte[] body = readInput();
-    long chosen = version != null ? version : SavedModels.latestVersion(model).orElseThrow(
-        () -> CourseException.badInput("--model " + model + ": no numeric version folders"
-            + " (expected " + model + "/<version>/saved_model.pb)"));
+    long chosen = version != null ? version : VersionFolders.latest(model, System.err::println)
+        .orElseThrow(() -> CourseException.badInput("--model " + model + ": no numeric version"
+            + " folders (expected " + model + "/<version>/saved_model.pb)"))
+        .number();
     Path versionDir = model.resolve(Long.toString(chosen));
     if (!Files.isRegularFile(versionDir.resolve("saved_model.pb"))) {
       throw CourseException.badInput("no SavedModel at " + versionDir);

@@ -51,6 +51,12 @@ public final class ServeCommand implements Callable<Integer> {
       description = "Largest request body accepted; larger is 413 (default: ${DEFAULT-VALUE}).")
   long maxBodyMb;
 
+  @Option(names = "--max-inflight-mb", defaultValue = "64", paramLabel = "MB",
+      description = "Request bodies held at once (arriving, queued or running); a request whose "
+          + "Content-Length would pass it is 503 without its body being read "
+          + "(default: ${DEFAULT-VALUE}).")
+  long maxInFlightMb;
+
   @Option(names = "--intra-op-threads", defaultValue = "1", paramLabel = "N",
       description = "TensorFlow threads inside one op (default: ${DEFAULT-VALUE}: requests run side "
           + "by side instead; 0 = one per core).")
@@ -64,6 +70,14 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--poll-seconds", defaultValue = "2", paramLabel = "S",
       description = "How often to look for new model versions (default: ${DEFAULT-VALUE}).")
   double pollSeconds;
+
+  private static final int MAX_THREADS = 1024;
+  private static final int MAX_QUEUE = 100_000;
+  /** Bodies are held in one buffer of at most 2 GiB; 1 GiB leaves room. */
+  private static final long MAX_BODY_MB = 1024;
+  private static final long MAX_IN_FLIGHT_MB = 64L << 10;
+  private static final double MIN_POLL_SECONDS = 0.1;
+  private static final double MAX_POLL_SECONDS = 86_400;
 
   public static void main(String[] args) {
     CommandLines.runAndExit(new ServeCommand(), args);
@@ -91,22 +105,37 @@ public final class ServeCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** The settings, every option checked first: one line and exit 2 for a bad value. */
   private ServingServer.Settings settings() {
-    if (port < 0 || port > 65535) {
-      throw CourseException.badInput("--port must be 0-65535, got " + port);
-    }
-    if (intraOpThreads < 0 || interOpThreads < 0) {
-      throw CourseException.badInput("--intra-op-threads and --inter-op-threads must be >= 0");
-    }
-    if ((threads != null && threads < 1) || queue < 1 || maxBodyMb < 1 || pollSeconds <= 0) {
-      throw CourseException.badInput(
-          "--threads, --queue, --max-body-mb and --poll-seconds must be positive");
-    }
+    check(port >= 0 && port <= 65535, "--port must be 0-65535, got " + port);
+    check(threads == null || (threads >= 1 && threads <= MAX_THREADS),
+        "--threads must be 1-" + MAX_THREADS + ", got " + threads);
+    check(queue >= 1 && queue <= MAX_QUEUE, "--queue must be 1-" + MAX_QUEUE + ", got " + queue);
+    check(maxBodyMb >= 1 && maxBodyMb <= MAX_BODY_MB,
+        "--max-body-mb must be 1-" + MAX_BODY_MB + ", got " + maxBodyMb);
+    check(maxInFlightMb >= maxBodyMb && maxInFlightMb <= MAX_IN_FLIGHT_MB,
+        "--max-inflight-mb must be at least --max-body-mb (" + maxBodyMb + ") and at most "
+            + MAX_IN_FLIGHT_MB + ", got " + maxInFlightMb);
+    check(intraOpThreads >= 0 && intraOpThreads <= MAX_THREADS,
+        "--intra-op-threads must be 0-" + MAX_THREADS + ", got " + intraOpThreads);
+    check(interOpThreads >= 0 && interOpThreads <= MAX_THREADS,
+        "--inter-op-threads must be 0-" + MAX_THREADS + ", got " + interOpThreads);
+    // NaN fails both comparisons; a tiny interval would rescan the folder in a busy loop.
+    check(pollSeconds >= MIN_POLL_SECONDS && pollSeconds <= MAX_POLL_SECONDS,
+        "--poll-seconds must be " + MIN_POLL_SECONDS + "-" + (long) MAX_POLL_SECONDS + ", got "
+            + pollSeconds);
     ServingServer.Settings settings = ServingServer.Settings.defaults(host, port)
         .withQueueCapacity(queue)
         .withMaxBodyBytes(maxBodyMb << 20)
+        .withMaxInFlightBytes(maxInFlightMb << 20)
         .withPollInterval(Duration.ofMillis(Math.round(pollSeconds * 1000)));
     return threads == null ? settings : settings.withThreads(threads);
+  }
+
+  private static void check(boolean ok, String message) {
+    if (!ok) {
+      throw CourseException.badInput(message);
+    }
   }
 
   private static void log(String message) {

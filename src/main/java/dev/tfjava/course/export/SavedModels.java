@@ -5,9 +5,9 @@ import dev.tfjava.course.io.AtomicFiles;
 import dev.tfjava.course.io.ProcessTemps;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -88,7 +88,12 @@ public final class SavedModels {
           Files.move(staging, version);
           AtomicFiles.fsyncDirectory(modelDir);
           return version;
-        } catch (FileAlreadyExistsException | DirectoryNotEmptyException raced) {
+        } catch (FileSystemException raced) {
+          // "File exists" or, when another export renamed its folder there in between the check
+          // and the rename, "Directory not empty": the number is taken.
+          if (!Files.exists(version, LinkOption.NOFOLLOW_LINKS)) {
+            throw raced;
+          }
           next++;
         }
       }

@@ -1,6 +1,6 @@
 package dev.tfjava.course.io;
 
-import dev.tfjava.course.train.Progress;
+import dev.tfjava.course.console.Progress;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

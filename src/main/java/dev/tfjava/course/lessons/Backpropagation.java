@@ -51,6 +51,12 @@ public final class Backpropagation extends Lesson<Backpropagation.Result> {
   /** Step of the central finite differences (double precision). */
   static final double FINITE_DIFFERENCE_STEP = 1e-6;
 
+  /** Gradients and filters only: no checkpoint, no SavedModel. */
+  @Override
+  protected boolean trainsModels() {
+    return false;
+  }
+
   public static void main(String[] args) {
     CommandLines.runAndExit(new Backpropagation(), args);
   }

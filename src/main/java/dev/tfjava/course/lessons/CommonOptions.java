@@ -55,6 +55,9 @@ public final class CommonOptions {
   @Option(names = "--quick", description = "A seconds-long smoke run with tiny settings.")
   boolean quick;
 
+  @Option(names = "--debug", description = "Print the stack trace of a failure.")
+  boolean debug;
+
   public long seed() {
     return seed;
   }

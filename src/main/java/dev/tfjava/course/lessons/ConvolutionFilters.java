@@ -43,6 +43,12 @@ public final class ConvolutionFilters extends Lesson<ConvolutionFilters.Result> 
   /** Pixels per filter cell in the PNGs. */
   static final int FILTER_SCALE = 40;
 
+  /** Gradients and filters only: no checkpoint, no SavedModel. */
+  @Override
+  protected boolean trainsModels() {
+    return false;
+  }
+
   public static void main(String[] args) {
     CommandLines.runAndExit(new ConvolutionFilters(), args);
   }

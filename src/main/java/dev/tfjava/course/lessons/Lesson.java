@@ -1,6 +1,7 @@
 package dev.tfjava.course.lessons;
 
 import dev.tfjava.course.CommandLines;
+import dev.tfjava.course.io.WritableFolders;
 import dev.tfjava.course.train.Metrics;
 import dev.tfjava.course.train.SessionFactory;
 import dev.tfjava.course.train.ThreadSettings;
@@ -39,6 +40,11 @@ public abstract class Lesson<R> implements Callable<Integer> {
     return ThreadSettings.TENSORFLOW_DEFAULT;
   }
 
+  /** Whether the lesson trains a model, and so writes checkpoints and SavedModels. */
+  protected boolean trainsModels() {
+    return true;
+  }
+
   /**
    * Whether {@code lessons all} runs this lesson. A lesson whose work another lesson of the
    * catalog already does (each sequence cell is part of {@code sequences}) says no.
@@ -71,6 +77,12 @@ public abstract class Lesson<R> implements Callable<Integer> {
 
   private LessonRun<R> execute() throws Exception {
     long start = System.nanoTime();
+    // Options were validated while parsing; the folders are checked before any work starts.
+    WritableFolders.require(options.out(name()), "--out");
+    if (trainsModels()) {
+      WritableFolders.require(options.checkpoints(), "--checkpoints");
+      WritableFolders.require(options.models(), "--models");
+    }
     LessonContext context = new LessonContext(name(), options, defaultThreads());
     Map<String, Object> metrics = new LinkedHashMap<>();
     metrics.put("lesson", name());

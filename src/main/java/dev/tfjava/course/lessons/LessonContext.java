@@ -1,7 +1,7 @@
 package dev.tfjava.course.lessons;
 
 import dev.tfjava.course.tensorboard.TensorBoardOptions;
-import dev.tfjava.course.train.Progress;
+import dev.tfjava.course.console.Progress;
 import dev.tfjava.course.train.Seeds;
 import dev.tfjava.course.train.SessionFactory;
 import dev.tfjava.course.train.ThreadSettings;

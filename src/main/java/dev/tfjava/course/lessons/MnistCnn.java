@@ -146,7 +146,8 @@ public final class MnistCnn extends Lesson<MnistCnn.Result> {
       try {
         return MnistVariant.parse(value);
       } catch (CourseException e) {
-        throw new picocli.CommandLine.TypeConversionException("choose mnist or fashion-mnist");
+        throw new picocli.CommandLine.TypeConversionException("'" + value
+            + "' is not a data set: choose mnist or fashion-mnist");
       }
     }
   }

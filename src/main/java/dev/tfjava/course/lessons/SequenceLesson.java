@@ -82,7 +82,7 @@ public abstract class SequenceLesson extends Lesson<SequenceLesson.Result> {
   public record CellResult(String model, String cell, int units, int steps,
       String notebookBugFixed, List<TrainingCurve.Report> mseReports, float finalBatchMse,
       double testInstanceMse, float[] yPred, double trainSeconds, double msPerIteration,
-      double firstIterationMs, double tensorboardSeconds, double generationMsPerStep,
+      double tensorboardSeconds, double generationMsPerStep,
       double generationSetupMs, float[] generated, Divergence divergence, String checkpoint,
       String savedModel, String tensorboardLogdir, @JsonIgnore TrainingCurve curve) {}
 
@@ -257,7 +257,7 @@ public abstract class SequenceLesson extends Lesson<SequenceLesson.Result> {
         kind == CellKind.GRU ? "the notebook's GRU section built a BasicLSTMCell again;"
             + " this is a real GRU" : null,
         curve.reports(), curve.finalMse(), testMse, yPred, training.seconds(),
-        training.seconds() * 1000 / Math.max(1, nIterations), 0, tensorBoardSeconds,
+        training.seconds() * 1000 / Math.max(1, nIterations), tensorBoardSeconds,
         generated.msPerStep(), generated.setupMs(), generated.sequence(), divergence,
         checkpoint.toString(), savedModel.toString(), logdir.map(Path::toString).orElse(null),
         curve);

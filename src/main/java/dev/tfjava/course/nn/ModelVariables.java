@@ -1,5 +1,6 @@
 package dev.tfjava.course.nn;
 
+import dev.tfjava.course.train.NamedVariables;
 import dev.tfjava.course.train.Seeds;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -7,22 +8,19 @@ import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
-import org.tensorflow.op.Scope;
-import org.tensorflow.op.core.Assign;
-import org.tensorflow.op.core.Identity;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
 
 /**
- * The one place a model's variables are made, by layers, cells and the optimizer alike, under the
+ * The one factory for a model's trainable variables, used by layers and cells alike, under the
  * full names the notebook's TF1 graph gives them ({@code conv1/kernel},
- * {@code rnn/basic_lstm_cell/kernel}, {@code dense/bias}, {@code conv1/kernel/Adam}), so that
- * checkpoints and SavedModels move between the notebook and this port unchanged.
+ * {@code rnn/basic_lstm_cell/kernel}, {@code dense/bias}), so that checkpoints and SavedModels move
+ * between the notebook and this port unchanged; Adam's state ({@code conv1/kernel/Adam}) is made
+ * the same way ({@link NamedVariables}).
  *
  * <p>Each variable comes as TF1's {@code RefVariable} does: the variable op, its initializer
- * {@code <name>/Assign} (run once, before the first step, by the session) and a snapshot
- * {@code <name>/read}. The trainable ones are remembered in creation order for the optimizer and
- * for {@code tf.trainable_variables()}; their random initial values are built in the notebook's
+ * {@code <name>/Assign} and a snapshot {@code <name>/read}. They are remembered in creation order
+ * for the optimizer and for {@code tf.trainable_variables()}; their random initial values are built in the notebook's
  * init scope ({@code Init_and_Saver} / {@code init_and_save}).
  */
 public final class ModelVariables {
@@ -65,22 +63,8 @@ public final class ModelVariables {
   }
 
   private Variable<TFloat32> trainable(String name, Operand<TFloat32> initialValue) {
-    Variable<TFloat32> variable = create(tf, name, initialValue);
+    Variable<TFloat32> variable = NamedVariables.create(tf, name, initialValue);
     trainable.add(variable);
-    return variable;
-  }
-
-  /**
-   * A variable named exactly {@code fullName}, with {@code <fullName>/Assign} from
-   * {@code initialValue} as its initializer and {@code <fullName>/read}; not remembered as
-   * trainable (the optimizer's slots).
-   */
-  public static Variable<TFloat32> create(Ops tf, String fullName, Operand<TFloat32> initialValue) {
-    Scope initScope = tf.withInitScope().scope();
-    Variable<TFloat32> variable = Variable.create(ExactNameScope.of(initScope, fullName),
-        initialValue.shape(), TFloat32.class);
-    Assign.create(ExactNameScope.of(initScope, fullName + "/Assign"), variable, initialValue);
-    Identity.create(ExactNameScope.of(tf.scope(), fullName + "/read"), variable);
     return variable;
   }
 

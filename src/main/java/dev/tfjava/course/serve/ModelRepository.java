@@ -1,6 +1,5 @@
 package dev.tfjava.course.serve;
 
-import dev.tfjava.course.export.SavedModels;
 import dev.tfjava.course.train.ThreadSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
@@ -51,6 +51,7 @@ public final class ModelRepository implements ModelSource, AutoCloseable {
   private final ThreadSettings threads;
   private final Consumer<String> log;
   private final Map<String, Slot> slots = new ConcurrentHashMap<>();
+  private final Set<String> warned = ConcurrentHashMap.newKeySet();
   private ScheduledExecutorService watcher;
   private boolean closed;
 
@@ -73,17 +74,17 @@ public final class ModelRepository implements ModelSource, AutoCloseable {
     Set<String> present = new TreeSet<>();
     for (Path modelDir : modelFolders()) {
       String name = modelDir.getFileName().toString();
-      OptionalLong latest = SavedModels.latestVersion(modelDir);
+      Optional<VersionFolders.Version> latest = VersionFolders.latest(modelDir, this::warnOnce);
       if (latest.isEmpty()) {
         continue;
       }
       present.add(name);
       Slot slot = slots.computeIfAbsent(name, n -> new Slot());
-      long version = latest.getAsLong();
+      long version = latest.get().number();
       LoadedModel current = slot.current;
       boolean givenUp = slot.failedVersion == version && slot.failures >= LOAD_ATTEMPTS;
       if ((current == null || current.version() != version) && !givenUp) {
-        load(name, version, modelDir.resolve(Long.toString(version)), slot);
+        load(name, version, latest.get().folder(), slot);
       }
     }
     for (String name : Set.copyOf(slots.keySet())) {
@@ -95,6 +96,13 @@ public final class ModelRepository implements ModelSource, AutoCloseable {
           slot.current.release();
         }
       }
+    }
+  }
+
+  /** Logs a skipped entry the first time a scan meets it (scans run every few seconds). */
+  private void warnOnce(String line) {
+    if (warned.add(line)) {
+      log.accept(line);
     }
   }
 

@@ -1,11 +1,10 @@
 package dev.tfjava.course.serve;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import java.io.IOException;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -18,8 +17,12 @@ import org.tensorflow.Tensor;
  * {@code signature_name} and exactly one of {@code instances} (row format: a list with one entry
  * per example; with several named inputs each entry is an object of them) or {@code inputs}
  * (columnar format: one value, or an object of named values, each a whole batch).
+ *
+ * <p>The body is read twice with a streaming parser and never held as a tree: {@link #scan} checks
+ * the top level (the signature's name may come after the values), then {@link #decode} reads the
+ * values straight into one primitive array per input.
  */
-public record PredictRequest(String signatureName, Format format, JsonNode payload) {
+public final class PredictRequest {
 
   /** Which of the two request formats was used; the response answers in the same one. */
   public enum Format {
@@ -29,117 +32,244 @@ public record PredictRequest(String signatureName, Format format, JsonNode paylo
     COLUMNAR
   }
 
-  /** Parses a request body; any problem is a 400 naming it. */
-  public static PredictRequest parse(byte[] body) {
-    JsonNode root;
-    try {
-      root = ServingJson.parse(body);
-    } catch (JsonProcessingException e) {
-      // Jackson names the (redacted) source inside its message; the position is what helps.
-      String what = e.getOriginalMessage().replaceAll("\\[Source: [^;]*; ", "[");
-      throw ServingException.badRequest("JSON Parse error: " + what
-          + " at line " + e.getLocation().getLineNr() + ", column "
-          + e.getLocation().getColumnNr());
+  /** Where a body is read from; opened once per pass. */
+  @FunctionalInterface
+  public interface Body {
+    JsonParser open() throws IOException;
+
+    /** A body held in a byte array. */
+    static Body of(byte[] bytes) {
+      return () -> ServingJson.parser(bytes);
+    }
+  }
+
+  private final Body body;
+  private final String signatureName;
+  private final Format format;
+
+  private PredictRequest(Body body, String signatureName, Format format) {
+    this.body = body;
+    this.signatureName = signatureName;
+    this.format = format;
+  }
+
+  /** Checks the body's top level; any problem is a 400 naming it. */
+  public static PredictRequest scan(Body body) {
+    String signatureName = Signature.DEFAULT_KEY;
+    boolean instances = false;
+    boolean inputs = false;
+    try (JsonParser json = body.open()) {
+      if (json.nextToken() != JsonToken.START_OBJECT) {
+        throw ServingException.badRequest("The request body must be a JSON object");
+      }
+      while (json.nextToken() == JsonToken.FIELD_NAME) {
+        String key = json.currentName();
+        JsonToken value = json.nextToken();
+        switch (key) {
+          case "signature_name" -> {
+            if (value != JsonToken.VALUE_STRING) {
+              throw ServingException.badRequest("'signature_name' must be a string");
+            }
+            signatureName = json.getText();
+          }
+          case "instances" -> instances = true;
+          case "inputs" -> inputs = true;
+          default -> { }
+        }
+        json.skipChildren();
+      }
+      if (json.nextToken() != null) {
+        throw ServingException.badRequest("JSON Parse error: content after the request object");
+      }
     } catch (IOException e) {
-      throw ServingException.badRequest("JSON Parse error: " + e.getMessage());
+      throw parseError(e);
     }
-    if (root == null || !root.isObject()) {
-      throw ServingException.badRequest("The request body must be a JSON object");
-    }
-    JsonNode signature = root.get("signature_name");
-    if (signature != null && !signature.isTextual()) {
-      throw ServingException.badRequest("'signature_name' must be a string");
-    }
-    String signatureName = signature == null ? Signature.DEFAULT_KEY : signature.asText();
-    JsonNode instances = root.get("instances");
-    JsonNode inputs = root.get("inputs");
-    if (instances != null && inputs != null) {
+    if (instances && inputs) {
       throw ServingException.badRequest(
           "Not formatted correctly: expecting only one of 'inputs' or 'instances', not both");
     }
-    if (instances == null && inputs == null) {
+    if (!instances && !inputs) {
       throw ServingException.badRequest("Missing 'inputs' or 'instances' key");
     }
-    if (instances != null && (!instances.isArray() || instances.isEmpty())) {
-      throw ServingException.badRequest("'instances' must be a non-empty list");
-    }
-    return instances != null
-        ? new PredictRequest(signatureName, Format.ROW, instances)
-        : new PredictRequest(signatureName, Format.COLUMNAR, inputs);
+    return new PredictRequest(body, signatureName, instances ? Format.ROW : Format.COLUMNAR);
   }
 
-  /** The number of examples in a row-format request ({@code -1} for columnar). */
-  public int batchSize() {
-    return format == Format.ROW ? payload.size() : -1;
+  public String signatureName() {
+    return signatureName;
   }
 
-  /**
-   * Decodes the payload into one tensor per signature input; the caller closes them. On a bad
-   * input the tensors made so far are closed before the 400 is thrown.
-   */
-  public Map<String, Tensor> decodeInputs(ServingSignature signature) {
-    Map<String, JsonNode> values = format == Format.ROW ? rowValues(signature) : columnValues(
-        signature);
-    Map<String, Tensor> tensors = new LinkedHashMap<>();
-    try {
-      for (TensorSpec spec : signature.inputs().values()) {
-        tensors.put(spec.alias(), TensorDecoder.decode(values.get(spec.alias()), spec));
+  public Format format() {
+    return format;
+  }
+
+  /** Reads the values for {@code signature}'s inputs; any problem is a 400 naming it. */
+  public Inputs decode(ServingSignature signature) {
+    String key = format == Format.ROW ? "instances" : "inputs";
+    try (JsonParser json = body.open()) {
+      json.nextToken();
+      while (json.nextToken() == JsonToken.FIELD_NAME) {
+        boolean wanted = json.currentName().equals(key);
+        json.nextToken();
+        if (wanted) {
+          return format == Format.ROW ? rows(json, signature) : columns(json, signature);
+        }
+        json.skipChildren();
       }
-      return tensors;
-    } catch (RuntimeException e) {
-      tensors.values().forEach(Tensor::close);
-      throw e;
+      throw new IllegalStateException("'" + key + "' was there when the body was scanned");
+    } catch (IOException e) {
+      throw parseError(e);
     }
   }
 
   /** Row format: a list of values (one input), or a list of objects keyed by input name. */
-  private Map<String, JsonNode> rowValues(ServingSignature signature) {
+  private static Inputs rows(JsonParser json, ServingSignature signature) throws IOException {
     Set<String> names = signature.inputs().keySet();
-    boolean named = payload.get(0).isObject();
-    if (!named) {
+    if (json.currentToken() != JsonToken.START_ARRAY
+        || json.nextToken() == JsonToken.END_ARRAY) {
+      throw ServingException.badRequest("'instances' must be a non-empty list");
+    }
+    Map<String, TensorDecoder> decoders = decoders(signature);
+    if (json.currentToken() != JsonToken.START_OBJECT) {
       if (names.size() != 1) {
         throw ServingException.badRequest("The signature has " + names.size() + " inputs " + names
             + ": each instance must be an object naming them");
       }
-      return Map.of(names.iterator().next(), payload);
+      decoders.values().iterator().next().readListFromFirstElement(json);
+      return new Inputs(decoders, Format.ROW);
     }
-    Map<String, ArrayNode> columns = new LinkedHashMap<>();
-    names.forEach(name -> columns.put(name, JsonNodeFactory.instance.arrayNode(payload.size())));
-    for (int i = 0; i < payload.size(); i++) {
-      JsonNode instance = payload.get(i);
-      if (!instance.isObject()) {
-        throw ServingException.badRequest("instances[" + i + "] is not an object like instances[0]");
+    long row = 0;
+    for (JsonToken token = json.currentToken(); token != JsonToken.END_ARRAY;
+        token = json.nextToken(), row++) {
+      if (token != JsonToken.START_OBJECT) {
+        throw ServingException.badRequest("instances[" + row
+            + "] is not an object like instances[0]");
       }
-      checkNames(instance, names, "instances[" + i + "]");
-      columns.forEach((name, column) -> column.add(instance.get(name)));
+      readNamed(json, decoders, "instances[" + row + "]", row);
     }
-    return Map.copyOf(columns);
+    for (TensorDecoder decoder : decoders.values()) {
+      decoder.endRows(row);
+    }
+    return new Inputs(decoders, Format.ROW);
   }
 
   /** Columnar format: one value (one input), or an object keyed by input name. */
-  private Map<String, JsonNode> columnValues(ServingSignature signature) {
+  private static Inputs columns(JsonParser json, ServingSignature signature) throws IOException {
     Set<String> names = signature.inputs().keySet();
-    if (!payload.isObject()) {
+    Map<String, TensorDecoder> decoders = decoders(signature);
+    if (json.currentToken() != JsonToken.START_OBJECT) {
       if (names.size() != 1) {
         throw ServingException.badRequest("The signature has " + names.size() + " inputs " + names
             + ": 'inputs' must be an object naming them");
       }
-      return Map.of(names.iterator().next(), payload);
+      decoders.values().iterator().next().readValue(json);
+    } else {
+      readNamed(json, decoders, "'inputs'", -1);
     }
-    checkNames(payload, names, "'inputs'");
-    Map<String, JsonNode> values = new LinkedHashMap<>();
-    names.forEach(name -> values.put(name, payload.get(name)));
-    return values;
+    return new Inputs(decoders, Format.COLUMNAR);
   }
 
-  private static void checkNames(JsonNode object, Set<String> names, String where) {
+  /**
+   * Reads an object holding exactly the signature's inputs, each into its decoder (as row
+   * {@code row}, or whole when {@code row} is -1).
+   */
+  private static void readNamed(JsonParser json, Map<String, TensorDecoder> decoders,
+      String where, long row) throws IOException {
     Set<String> given = new TreeSet<>();
-    for (Iterator<String> it = object.fieldNames(); it.hasNext(); ) {
-      given.add(it.next());
+    while (json.nextToken() == JsonToken.FIELD_NAME) {
+      String name = json.currentName();
+      json.nextToken();
+      TensorDecoder decoder = decoders.get(name);
+      if (decoder == null || !given.add(name)) {
+        throw ServingException.badRequest(where + " has the key '" + name + "' (twice, or not"
+            + " an input) but the signature's inputs are " + new TreeSet<>(decoders.keySet()));
+      }
+      if (row < 0) {
+        decoder.readValue(json);
+      } else {
+        decoder.readRow(json, row);
+      }
     }
-    if (!given.equals(names)) {
+    if (!given.equals(decoders.keySet())) {
       throw ServingException.badRequest(where + " has the keys " + given
-          + " but the signature's inputs are " + new TreeSet<>(names));
+          + " but the signature's inputs are " + new TreeSet<>(decoders.keySet()));
+    }
+  }
+
+  private static Map<String, TensorDecoder> decoders(ServingSignature signature) {
+    Map<String, TensorDecoder> decoders = new LinkedHashMap<>();
+    signature.inputs().forEach((alias, spec) -> decoders.put(alias, new TensorDecoder(spec)));
+    return decoders;
+  }
+
+  /** A 400 for a body Jackson could not read, naming where (when it knows). */
+  private static ServingException parseError(IOException e) {
+    if (e instanceof StreamConstraintsException limit) {
+      return ServingException.badRequest("JSON Parse error: " + limit.getOriginalMessage()
+          + " (the server reads at most " + ServingJson.MAX_DEPTH + " levels of nesting and "
+          + ServingJson.MAX_NUMBER_LENGTH + "-character numbers)");
+    }
+    if (e instanceof JsonProcessingException json) {
+      String what = json.getOriginalMessage() == null ? json.getClass().getSimpleName()
+          : json.getOriginalMessage().replaceAll("\\[Source: [^;]*; ", "[");
+      return ServingException.badRequest("JSON Parse error: " + what
+          + (json.getLocation() == null ? "" : " at line " + json.getLocation().getLineNr()
+              + ", column " + json.getLocation().getColumnNr()));
+    }
+    return ServingException.badRequest("JSON Parse error: " + e.getMessage());
+  }
+
+  /** The decoded values of every input, turned into tensors on demand. */
+  public static final class Inputs {
+    private final Map<String, TensorDecoder> decoders;
+    private final Format format;
+    private final long rows;
+
+    private Inputs(Map<String, TensorDecoder> decoders, Format format) {
+      this.decoders = decoders;
+      this.format = format;
+      long first = -1;
+      for (TensorDecoder decoder : decoders.values()) {
+        long[] shape = decoder.shape();
+        first = shape.length == 0 ? -1 : shape[0];
+      }
+      this.rows = format == Format.ROW ? first : -1;
+    }
+
+    /** The number of instances (row format), or -1 (columnar). */
+    public long rows() {
+      return rows;
+    }
+
+    /** One tensor per input holding rows {@code [from, from + count)}; the caller closes them. */
+    public Map<String, Tensor> rows(long from, long count) {
+      Map<String, Tensor> tensors = new LinkedHashMap<>();
+      try {
+        decoders.forEach((alias, decoder) -> tensors.put(alias, decoder.tensor(from, count)));
+        return tensors;
+      } catch (RuntimeException e) {
+        tensors.values().forEach(Tensor::close);
+        throw e;
+      }
+    }
+
+    /** One tensor per input holding the whole value; the caller closes them. */
+    public Map<String, Tensor> whole() {
+      Map<String, Tensor> tensors = new LinkedHashMap<>();
+      try {
+        decoders.forEach((alias, decoder) -> {
+          long[] shape = decoder.shape();
+          tensors.put(alias, decoder.tensor(0, shape.length == 0 ? 1 : shape[0]));
+        });
+        return tensors;
+      } catch (RuntimeException e) {
+        tensors.values().forEach(Tensor::close);
+        throw e;
+      }
+    }
+
+    /** Whether the row-format batch may run in slices: every input's batch dimension is free. */
+    public boolean sliceable() {
+      return format == Format.ROW && decoders.values().stream().allMatch(TensorDecoder::freeBatch);
     }
   }
 }

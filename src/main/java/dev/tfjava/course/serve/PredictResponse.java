@@ -1,9 +1,6 @@
 package dev.tfjava.course.serve;
 
-import java.util.ArrayList;
 import java.util.List;
-import org.tensorflow.Result;
-import org.tensorflow.Tensor;
 
 /**
  * Writes a prediction the way TensorFlow Serving does. Row format: {@code {"predictions": [...]}}
@@ -14,53 +11,57 @@ import org.tensorflow.Tensor;
 final class PredictResponse {
   private PredictResponse() {}
 
-  /** Copies the outputs out of {@code result} and writes the response body. */
-  static byte[] write(PredictRequest request, ServingSignature signature, Result result) {
-    List<OutputArray> outputs = new ArrayList<>();
-    for (String alias : signature.outputs().keySet()) {
-      Tensor tensor = result.get(alias).orElseThrow(
-          () -> new IllegalStateException("the session returned no output '" + alias + "'"));
-      outputs.add(OutputArray.of(alias, tensor));
-    }
+  /** The outputs of one session run over {@code rows} instances, in the signature's order. */
+  record Slice(long rows, List<OutputArray> outputs) {}
+
+  /** The columnar answer: {@code outputs} in the signature's order. */
+  static byte[] columnar(List<OutputArray> outputs) {
     boolean single = outputs.size() == 1;
-    if (request.format() == PredictRequest.Format.COLUMNAR) {
-      return ServingJson.write(json -> {
+    return ServingJson.write(json -> {
+      json.writeStartObject();
+      json.writeFieldName("outputs");
+      if (single) {
+        outputs.get(0).writeWhole(json);
+      } else {
         json.writeStartObject();
-        json.writeFieldName("outputs");
-        if (single) {
-          outputs.get(0).writeWhole(json);
-        } else {
-          json.writeStartObject();
-          for (OutputArray output : outputs) {
-            json.writeFieldName(output.alias());
-            output.writeWhole(json);
-          }
-          json.writeEndObject();
+        for (OutputArray output : outputs) {
+          json.writeFieldName(output.alias());
+          output.writeWhole(json);
         }
         json.writeEndObject();
-      });
-    }
-    int rows = request.batchSize();
-    for (OutputArray output : outputs) {
-      if (output.batchSize() != rows) {
-        throw ServingException.badRequest("Output '" + output.alias() + "' does not have one row"
-            + " per instance (" + rows + " instances, first dimension " + output.batchSize()
-            + "); use the columnar 'inputs' format for this signature");
+      }
+      json.writeEndObject();
+    });
+  }
+
+  /** The row-format answer over the slices a batch ran in, in order. */
+  static byte[] rows(List<Slice> slices) {
+    long instances = slices.stream().mapToLong(Slice::rows).sum();
+    for (Slice slice : slices) {
+      for (OutputArray output : slice.outputs()) {
+        if (output.batchSize() != slice.rows()) {
+          throw ServingException.badRequest("Output '" + output.alias() + "' does not have one"
+              + " row per instance (" + instances + " instances, first dimension "
+              + output.batchSize() + "); use the columnar 'inputs' format for this signature");
+        }
       }
     }
+    boolean single = slices.get(0).outputs().size() == 1;
     return ServingJson.write(json -> {
       json.writeStartObject();
       json.writeArrayFieldStart("predictions");
-      for (int row = 0; row < rows; row++) {
-        if (single) {
-          outputs.get(0).writeRow(json, row);
-        } else {
-          json.writeStartObject();
-          for (OutputArray output : outputs) {
-            json.writeFieldName(output.alias());
-            output.writeRow(json, row);
+      for (Slice slice : slices) {
+        for (int row = 0; row < slice.rows(); row++) {
+          if (single) {
+            slice.outputs().get(0).writeRow(json, row);
+          } else {
+            json.writeStartObject();
+            for (OutputArray output : slice.outputs()) {
+              json.writeFieldName(output.alias());
+              output.writeRow(json, row);
+            }
+            json.writeEndObject();
           }
-          json.writeEndObject();
         }
       }
       json.writeEndArray();

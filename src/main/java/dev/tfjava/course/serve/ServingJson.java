@@ -2,6 +2,8 @@ package dev.tfjava.course.serve;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,15 +12,31 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 
 /**
  * The server's JSON dialect, TensorFlow Serving's: {@code NaN}, {@code Infinity} and
  * {@code -Infinity} are read as number tokens (so a request holding them is reported as a bad
- * value rather than as unparseable) and written as bare tokens, as TF Serving writes them.
+ * value rather than as unparseable) and written as bare tokens, as TF Serving writes them. Reading
+ * is bounded: nesting deeper than {@link #MAX_DEPTH}, numbers longer than
+ * {@link #MAX_NUMBER_LENGTH} characters and strings longer than 64 KiB are parse errors (400), so
+ * that a hostile body costs neither a deep recursion nor a huge BigDecimal.
  */
 public final class ServingJson {
-  private static final JsonMapper MAPPER = JsonMapper.builder()
+  /** Far more than any tensor's rank (TensorFlow allows 254, real models use a handful). */
+  public static final int MAX_DEPTH = 64;
+  /** The longest float Java prints is 15 characters; 100 leaves room for any sane spelling. */
+  public static final int MAX_NUMBER_LENGTH = 100;
+
+  private static final JsonFactory FACTORY = JsonFactory.builder()
+      .streamReadConstraints(StreamReadConstraints.builder()
+          .maxNestingDepth(MAX_DEPTH)
+          .maxNumberLength(MAX_NUMBER_LENGTH)
+          .maxStringLength(64 * 1024)
+          .build())
+      .build();
+  private static final JsonMapper MAPPER = JsonMapper.builder(FACTORY)
       .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
       .disable(JsonWriteFeature.WRITE_NAN_AS_STRINGS)
       .build();
@@ -33,9 +51,19 @@ public final class ServingJson {
     void writeTo(JsonGenerator json) throws IOException;
   }
 
-  /** Parses a request body; Jackson's exception says where it is malformed. */
+  /** Parses a whole document into a tree (small documents only; predict bodies stream). */
   public static JsonNode parse(byte[] body) throws IOException {
     return MAPPER.readTree(body);
+  }
+
+  /** A streaming parser over {@code in}, with the dialect's features and limits. */
+  public static JsonParser parser(InputStream in) throws IOException {
+    return MAPPER.createParser(in);
+  }
+
+  /** A streaming parser over {@code body}, with the dialect's features and limits. */
+  public static JsonParser parser(byte[] body) throws IOException {
+    return MAPPER.createParser(body);
   }
 
   /** A compact JSON document written by {@code body}. */

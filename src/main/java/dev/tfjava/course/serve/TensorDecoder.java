@@ -1,8 +1,9 @@
 package dev.tfjava.course.serve;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import java.util.ArrayList;
-import java.util.List;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
+import java.util.Arrays;
 import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
@@ -13,198 +14,321 @@ import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
 
 /**
- * Turns a JSON value (a scalar or nested lists) into a tensor for one signature input: the nesting
- * gives the shape, which must be rectangular and fit the declared one, and every leaf must suit
- * the declared dtype. Values are gathered into one primitive array and copied into the tensor in
- * bulk. Floats must be finite: none of the course's models means anything by NaN or infinity.
+ * Reads one signature input from a streaming JSON parser (a scalar or nested lists) straight into
+ * a primitive array of the declared dtype: no tree of JSON nodes, so a value costs its tensor's
+ * bytes. The nesting gives the shape, found while reading: the first list to close at each depth
+ * fixes that dimension, every later one must match (else "ragged"), and leaves may only sit at one
+ * depth. Floats must be finite: none of the course's models means anything by NaN or infinity.
  */
 final class TensorDecoder {
-  private TensorDecoder() {}
+  private final TensorSpec spec;
+  private final Leaves leaves;
+  /** Each dimension, -1 until the first list at that depth closes. */
+  private final long[] dims = new long[ServingJson.MAX_DEPTH + 2];
+  /** Where the parser is, for error messages ({@code [0][3]}). */
+  private final long[] index = new long[ServingJson.MAX_DEPTH + 2];
+  private int rank = -1;
 
-  /** Decodes {@code value} for {@code spec}; the caller closes the tensor. */
-  static Tensor decode(JsonNode value, TensorSpec spec) {
-    long[] shape = shapeOf(value);
+  TensorDecoder(TensorSpec spec) {
+    this.spec = spec;
+    this.leaves = Leaves.of(spec);
+    Arrays.fill(dims, -1);
+  }
+
+  /** Reads the value at the parser's current token as the whole tensor (columnar format). */
+  void readValue(JsonParser json) throws IOException {
+    value(json, 0);
+  }
+
+  /**
+   * Reads the rest of a list whose opening bracket was consumed, the parser being on its first
+   * element (or its end): that list is the tensor's first dimension (one-input row format).
+   */
+  void readListFromFirstElement(JsonParser json) throws IOException {
+    long n = 0;
+    for (JsonToken token = json.currentToken(); token != JsonToken.END_ARRAY;
+        token = json.nextToken()) {
+      index[0] = n++;
+      value(json, 1);
+    }
+    closeList(0, n);
+  }
+
+  /** Reads the value at the current token as row {@code row} (named-input row format). */
+  void readRow(JsonParser json, long row) throws IOException {
+    index[0] = row;
+    value(json, 1);
+  }
+
+  /** Ends the rows read with {@link #readRow}: the first dimension is {@code rows}. */
+  void endRows(long rows) {
+    closeList(0, rows);
+  }
+
+  /** The shape read, checked against the signature's. */
+  long[] shape() {
+    long[] shape = Arrays.copyOf(dims, Math.max(rank, 0));
     if (!spec.accepts(shape)) {
       throw ServingException.badRequest("input '" + spec.alias() + "' has shape "
           + TensorSpec.formatShape(shape) + " but the signature expects " + spec.shapeText());
     }
-    long count = Shape.of(shape).size();
-    if (count > Integer.MAX_VALUE) {
-      throw ServingException.badRequest("input '" + spec.alias() + "' is too large");
-    }
-    Leaves leaves = leavesFor(spec, (int) count);
-    new Walker(spec, shape, leaves).walk(value, 0, new ArrayList<>());
-    return leaves.toTensor(Shape.of(shape));
+    return shape;
   }
 
-  /** The shape suggested by the first element at every depth ({@code []} for a scalar). */
-  private static long[] shapeOf(JsonNode value) {
-    List<Long> dims = new ArrayList<>();
-    JsonNode node = value;
-    while (node.isArray()) {
-      dims.add((long) node.size());
-      if (node.isEmpty()) {
-        break;
-      }
-      node = node.get(0);
-    }
-    return dims.stream().mapToLong(Long::longValue).toArray();
+  /** Whether the signature leaves this input's first (batch) dimension free. */
+  boolean freeBatch() {
+    return !spec.unknownRank() && spec.dims().length > 0 && spec.dims()[0] < 0;
   }
 
-  /** Checks every list has the shape's length at its depth and stores the leaves in order. */
-  private record Walker(TensorSpec spec, long[] shape, Leaves leaves) {
-    void walk(JsonNode node, int depth, List<Integer> path) {
-      if (depth == shape.length) {
-        if (node.isArray() || node.isObject()) {
-          throw fail(path, "a nested list or object where a " + leaves.kind() + " belongs");
-        }
-        leaves.put(node, this, path);
-        return;
-      }
-      if (!node.isArray() || node.size() != shape[depth]) {
-        throw fail(path, "a ragged list (expected " + shape[depth] + " elements at depth " + depth
-            + ", every element of a tensor must have the same shape)");
-      }
-      for (int i = 0; i < node.size(); i++) {
-        path.add(i);
-        walk(node.get(i), depth + 1, path);
-        path.remove(path.size() - 1);
-      }
+  /**
+   * A tensor of rows {@code [from, from + rows)} of the first dimension (the whole value for a
+   * scalar); the caller closes it.
+   */
+  Tensor tensor(long from, long rows) {
+    long[] shape = shape();
+    if (shape.length == 0) {
+      return leaves.tensor(Shape.scalar(), 0, 1);
     }
+    long rowSize = shape[0] == 0 ? 0 : leaves.count / shape[0];
+    long[] part = shape.clone();
+    part[0] = rows;
+    return leaves.tensor(Shape.of(part), (int) (from * rowSize), (int) (rows * rowSize));
+  }
 
-    ServingException fail(List<Integer> path, String what) {
-      StringBuilder where = new StringBuilder();
-      path.forEach(i -> where.append('[').append(i).append(']'));
-      return ServingException.badRequest("input '" + spec.alias() + "'"
-          + (where.length() > 0 ? " at " + where : "") + ": " + what);
+  private void value(JsonParser json, int depth) throws IOException {
+    JsonToken token = json.currentToken();
+    if (token == JsonToken.START_ARRAY) {
+      if (rank >= 0 && depth >= rank) {
+        throw fail(depth, "a nested list where " + leaves.kind() + " belongs");
+      }
+      long n = 0;
+      while (json.nextToken() != JsonToken.END_ARRAY) {
+        index[depth] = n++;
+        value(json, depth + 1);
+      }
+      closeList(depth, n);
+    } else if (token == JsonToken.START_OBJECT) {
+      throw fail(depth, "an object where " + (rank >= 0 && depth >= rank ? leaves.kind()
+          : "a list") + " belongs");
+    } else {
+      if (rank < 0) {
+        rank = depth;
+      } else if (depth != rank) {
+        throw fail(depth, "a value where a list belongs (a ragged list: every element of a tensor"
+            + " must have the same shape)");
+      }
+      leaves.put(json, this, depth);
     }
   }
 
-  /** The primitive array a dtype's leaves are gathered into. */
+  private void closeList(int depth, long n) {
+    if (rank < 0) {
+      // An empty innermost list: nothing below it, so the rank ends here.
+      rank = depth + 1;
+    }
+    if (dims[depth] < 0) {
+      dims[depth] = n;
+    } else if (dims[depth] != n) {
+      throw fail(depth, "a ragged list (expected " + dims[depth] + " elements at depth " + depth
+          + ", got " + n + "; every element of a tensor must have the same shape)");
+    }
+  }
+
+  ServingException fail(int depth, String what) {
+    StringBuilder where = new StringBuilder();
+    for (int d = 0; d < depth; d++) {
+      where.append('[').append(index[d]).append(']');
+    }
+    return ServingException.badRequest("input '" + spec.alias() + "'"
+        + (where.length() > 0 ? " at " + where : "") + ": " + what);
+  }
+
+  /** The growing primitive array a dtype's leaves are stored in. */
   private abstract static class Leaves {
-    int next;
+    /** Leaves stored so far. */
+    int count;
+    /** Capacity of the array. */
+    int capacity = 64;
 
     abstract String kind();
 
-    abstract void store(JsonNode leaf, Walker walker, List<Integer> path);
+    /** Stores the leaf at the parser's current token at {@link #count}; capacity is there. */
+    abstract void store(JsonParser json, TensorDecoder decoder, int depth) throws IOException;
 
-    abstract Tensor toTensor(Shape shape);
+    /** Resizes the array to {@code newCapacity}. */
+    abstract void grow(int newCapacity);
 
-    final void put(JsonNode leaf, Walker walker, List<Integer> path) {
-      store(leaf, walker, path);
-      next++;
-    }
+    abstract Tensor tensor(Shape shape, int offset, int size);
 
-    final ServingException wrongType(JsonNode leaf, Walker walker, List<Integer> path) {
-      return walker.fail(path, "expected " + kind() + " for " + walker.spec().dtype()
-          + ", got " + (leaf.isTextual() ? "the string " + leaf : leaf.getNodeType() + " " + leaf));
-    }
-
-    final double finite(JsonNode leaf, Walker walker, List<Integer> path) {
-      if (!leaf.isNumber()) {
-        throw wrongType(leaf, walker, path);
+    final void put(JsonParser json, TensorDecoder decoder, int depth) throws IOException {
+      if (count == capacity) {
+        if (capacity >= Integer.MAX_VALUE - 16) {
+          throw decoder.fail(depth, "too many values for one tensor");
+        }
+        int next = (int) Math.min(Integer.MAX_VALUE - 16L, capacity * 2L);
+        grow(next);
+        capacity = next;
       }
-      double value = leaf.doubleValue();
+      store(json, decoder, depth);
+      count++;
+    }
+
+    final ServingException wrongType(JsonParser json, TensorDecoder decoder, int depth)
+        throws IOException {
+      JsonToken token = json.currentToken();
+      String got = switch (token) {
+        case VALUE_STRING -> "the string \"" + abbreviate(json.getText()) + "\"";
+        case VALUE_TRUE, VALUE_FALSE -> "BOOLEAN " + json.getText();
+        case VALUE_NULL -> "NULL null";
+        default -> "NUMBER " + abbreviate(json.getText());
+      };
+      return decoder.fail(depth, "expected " + kind() + " for " + decoder.spec.dtype() + ", got "
+          + got);
+    }
+
+    final double finite(JsonParser json, TensorDecoder decoder, int depth) throws IOException {
+      if (!json.currentToken().isNumeric()) {
+        throw wrongType(json, decoder, depth);
+      }
+      double value = json.getDoubleValue();
       if (!Double.isFinite(value)) {
-        throw walker.fail(path, "non-finite value " + leaf + " (inputs must be finite numbers)");
+        throw decoder.fail(depth, "non-finite value " + json.getText()
+            + " (inputs must be finite numbers)");
       }
       return value;
     }
-  }
 
-  private static Leaves leavesFor(TensorSpec spec, int count) {
-    return switch (spec.dtype()) {
-      case DT_FLOAT -> new Leaves() {
-        final float[] values = new float[count];
+    private static String abbreviate(String text) {
+      return text.length() <= 40 ? text : text.substring(0, 40) + "...";
+    }
 
-        @Override String kind() {
-          return "a number";
-        }
+    static Leaves of(TensorSpec spec) {
+      return switch (spec.dtype()) {
+        case DT_FLOAT -> new Leaves() {
+          float[] values = new float[capacity];
 
-        @Override void store(JsonNode leaf, Walker walker, List<Integer> path) {
-          float value = (float) finite(leaf, walker, path);
-          if (Float.isInfinite(value)) {
-            throw walker.fail(path, leaf + " is outside the float32 range");
+          @Override String kind() {
+            return "a number";
           }
-          values[next] = value;
-        }
 
-        @Override Tensor toTensor(Shape shape) {
-          return TFloat32.tensorOf(shape, DataBuffers.of(values, true, false));
-        }
-      };
-      case DT_DOUBLE -> new Leaves() {
-        final double[] values = new double[count];
-
-        @Override String kind() {
-          return "a number";
-        }
-
-        @Override void store(JsonNode leaf, Walker walker, List<Integer> path) {
-          values[next] = finite(leaf, walker, path);
-        }
-
-        @Override Tensor toTensor(Shape shape) {
-          return TFloat64.tensorOf(shape, DataBuffers.of(values, true, false));
-        }
-      };
-      case DT_INT32 -> new Leaves() {
-        final int[] values = new int[count];
-
-        @Override String kind() {
-          return "a 32-bit integer";
-        }
-
-        @Override void store(JsonNode leaf, Walker walker, List<Integer> path) {
-          if (!leaf.isIntegralNumber() || !leaf.canConvertToInt()) {
-            throw wrongType(leaf, walker, path);
+          @Override void store(JsonParser json, TensorDecoder decoder, int depth)
+              throws IOException {
+            float value = (float) finite(json, decoder, depth);
+            if (Float.isInfinite(value)) {
+              throw decoder.fail(depth, json.getText() + " is outside the float32 range");
+            }
+            values[count] = value;
           }
-          values[next] = leaf.intValue();
-        }
 
-        @Override Tensor toTensor(Shape shape) {
-          return TInt32.tensorOf(shape, DataBuffers.of(values, true, false));
-        }
-      };
-      case DT_INT64 -> new Leaves() {
-        final long[] values = new long[count];
-
-        @Override String kind() {
-          return "a 64-bit integer";
-        }
-
-        @Override void store(JsonNode leaf, Walker walker, List<Integer> path) {
-          if (!leaf.isIntegralNumber() || !leaf.canConvertToLong()) {
-            throw wrongType(leaf, walker, path);
+          @Override void grow(int newCapacity) {
+            values = Arrays.copyOf(values, newCapacity);
           }
-          values[next] = leaf.longValue();
-        }
 
-        @Override Tensor toTensor(Shape shape) {
-          return TInt64.tensorOf(shape, DataBuffers.of(values, true, false));
-        }
-      };
-      case DT_BOOL -> new Leaves() {
-        final boolean[] values = new boolean[count];
-
-        @Override String kind() {
-          return "true or false";
-        }
-
-        @Override void store(JsonNode leaf, Walker walker, List<Integer> path) {
-          if (!leaf.isBoolean()) {
-            throw wrongType(leaf, walker, path);
+          @Override Tensor tensor(Shape shape, int offset, int size) {
+            return TFloat32.tensorOf(shape,
+                DataBuffers.of(values, true, false).slice(offset, size));
           }
-          values[next] = leaf.booleanValue();
-        }
+        };
+        case DT_DOUBLE -> new Leaves() {
+          double[] values = new double[capacity];
 
-        @Override Tensor toTensor(Shape shape) {
-          return TBool.tensorOf(shape, DataBuffers.of(values, true, false));
-        }
+          @Override String kind() {
+            return "a number";
+          }
+
+          @Override void store(JsonParser json, TensorDecoder decoder, int depth)
+              throws IOException {
+            values[count] = finite(json, decoder, depth);
+          }
+
+          @Override void grow(int newCapacity) {
+            values = Arrays.copyOf(values, newCapacity);
+          }
+
+          @Override Tensor tensor(Shape shape, int offset, int size) {
+            return TFloat64.tensorOf(shape,
+                DataBuffers.of(values, true, false).slice(offset, size));
+          }
+        };
+        case DT_INT32 -> new Leaves() {
+          int[] values = new int[capacity];
+
+          @Override String kind() {
+            return "a 32-bit integer";
+          }
+
+          @Override void store(JsonParser json, TensorDecoder decoder, int depth)
+              throws IOException {
+            if (json.currentToken() != JsonToken.VALUE_NUMBER_INT
+                || json.getNumberType() != JsonParser.NumberType.INT) {
+              throw wrongType(json, decoder, depth);
+            }
+            values[count] = json.getIntValue();
+          }
+
+          @Override void grow(int newCapacity) {
+            values = Arrays.copyOf(values, newCapacity);
+          }
+
+          @Override Tensor tensor(Shape shape, int offset, int size) {
+            return TInt32.tensorOf(shape,
+                DataBuffers.of(values, true, false).slice(offset, size));
+          }
+        };
+        case DT_INT64 -> new Leaves() {
+          long[] values = new long[capacity];
+
+          @Override String kind() {
+            return "a 64-bit integer";
+          }
+
+          @Override void store(JsonParser json, TensorDecoder decoder, int depth)
+              throws IOException {
+            if (json.currentToken() != JsonToken.VALUE_NUMBER_INT
+                || json.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+              throw wrongType(json, decoder, depth);
+            }
+            values[count] = json.getLongValue();
+          }
+
+          @Override void grow(int newCapacity) {
+            values = Arrays.copyOf(values, newCapacity);
+          }
+
+          @Override Tensor tensor(Shape shape, int offset, int size) {
+            return TInt64.tensorOf(shape,
+                DataBuffers.of(values, true, false).slice(offset, size));
+          }
+        };
+        case DT_BOOL -> new Leaves() {
+          boolean[] values = new boolean[capacity];
+
+          @Override String kind() {
+            return "true or false";
+          }
+
+          @Override void store(JsonParser json, TensorDecoder decoder, int depth)
+              throws IOException {
+            JsonToken token = json.currentToken();
+            if (token != JsonToken.VALUE_TRUE && token != JsonToken.VALUE_FALSE) {
+              throw wrongType(json, decoder, depth);
+            }
+            values[count] = token == JsonToken.VALUE_TRUE;
+          }
+
+          @Override void grow(int newCapacity) {
+            values = Arrays.copyOf(values, newCapacity);
+          }
+
+          @Override Tensor tensor(Shape shape, int offset, int size) {
+            return TBool.tensorOf(shape,
+                DataBuffers.of(values, true, false).slice(offset, size));
+          }
+        };
+        default -> throw ServingException.badRequest("input '" + spec.alias() + "' has dtype "
+            + spec.dtype() + ", which this server does not decode (float, double, int32, int64"
+            + " and bool are supported)");
       };
-      default -> throw ServingException.badRequest("input '" + spec.alias() + "' has dtype "
-          + spec.dtype() + ", which this server does not decode (float, double, int32, int64 and"
-          + " bool are supported)");
-    };
+    }
   }
 }

@@ -1,6 +1,5 @@
 package dev.tfjava.course.train;
 
-import dev.tfjava.course.nn.ModelVariables;
 import java.util.ArrayList;
 import java.util.List;
 import org.tensorflow.Operand;
@@ -52,9 +51,9 @@ public final class AdamUpdate {
     Ops init = tf.withInitScope();
     // In the optimizer's name scope, as minimize() inside the notebook's name_scope("train") names
     // them: train/beta1_power (Training/beta1_power in Unit 3).
-    Variable<TFloat32> beta1Power = ModelVariables.create(tf, tf.scope().makeOpName("beta1_power"),
+    Variable<TFloat32> beta1Power = NamedVariables.create(tf, tf.scope().makeOpName("beta1_power"),
         init.constant(BETA1));
-    Variable<TFloat32> beta2Power = ModelVariables.create(tf, tf.scope().makeOpName("beta2_power"),
+    Variable<TFloat32> beta2Power = NamedVariables.create(tf, tf.scope().makeOpName("beta2_power"),
         init.constant(BETA2));
     Operand<TFloat32> lr = tf.constant(learningRate);
     Operand<TFloat32> beta1 = tf.constant(BETA1);
@@ -70,8 +69,8 @@ public final class AdamUpdate {
       Variable<TFloat32> variable = variables.get(i);
       String name = variable.op().name();
       Operand<TFloat32> zeros = init.zeros(init.constant(variable.shape()), TFloat32.class);
-      Variable<TFloat32> m = ModelVariables.create(tf, name + "/Adam", zeros);
-      Variable<TFloat32> v = ModelVariables.create(tf, name + "/Adam_1", zeros);
+      Variable<TFloat32> m = NamedVariables.create(tf, name + "/Adam", zeros);
+      Variable<TFloat32> v = NamedVariables.create(tf, name + "/Adam_1", zeros);
       Operand<TFloat32> gradient = gradients.<TFloat32>dy(i).expect(TFloat32.class);
       updates.add(gated.train.applyAdam(variable, m, v, beta1Power, beta2Power, lr, beta1, beta2,
           epsilon, gradient));

@@ -1,5 +1,7 @@
 package dev.tfjava.course.train;
 
+import dev.tfjava.course.console.Progress;
+
 /** A {@link Progress} per training pass, counting examples or steps, with the mean loss so far. */
 public final class ProgressListener implements TrainingListener {
   /** The unit that counts steps rather than examples. */

@@ -1,7 +1,6 @@
 package dev.tfjava.course.train;
 
 import dev.tfjava.course.CourseException;
-import dev.tfjava.course.nn.ReluGradients;
 import org.tensorflow.Graph;
 import org.tensorflow.Session;
 import org.tensorflow.op.Ops;

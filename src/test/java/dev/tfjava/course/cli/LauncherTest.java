@@ -38,9 +38,27 @@ class LauncherTest {
       "backprop --seed banana           | banana",
       "conv-filters --device tpu        | tpu",
       "backprop --threads -x            | -x",
+      "backprop --threads -3            | --threads",
+      "backprop --inter-op-threads 5000 | --inter-op-threads",
+      "backprop --depth 1               | --depth",
+      "rnn --iterations 0               | --iterations",
+      "rnn --iterations 2147483647      | --iterations",
+      "rnn --generate 2147483647        | --generate",
+      "rnn --batch-size 1000000000      | --batch-size",
+      "rnn --learning-rate NaN          | --learning-rate",
+      "gru --summary-every 0            | --summary-every",
+      "mnist-cnn --keep-prob 0          | --keep-prob",
+      "mnist-cnn --batch-size 999999999 | --batch-size",
+      "mnist-cnn --dataset cifar        | cifar",
+      "backprop --out /proc/no/such     | --out",
+      "lstm --models /proc/no/such      | --models",
+      "lstm --checkpoints /dev/null/x   | --checkpoints",
   })
   void badArgumentsExitWithTwoAndOneLineNamingThem(String args, String named) {
+    long start = System.nanoTime();
     Run run = launch(args.trim().split("\\s+"));
+    // Refused before any work: no lesson trains for even a second on a bad value.
+    assertTrue(System.nanoTime() - start < 20_000_000_000L, "took too long: " + args);
     assertEquals(2, run.exitCode(), run.err());
     String err = run.err().strip();
     assertFalse(err.contains("\n"), "one line: " + err);

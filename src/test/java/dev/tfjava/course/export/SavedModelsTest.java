@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tfjava.course.CourseException;
 import dev.tfjava.course.nn.ModelVariables;
+import dev.tfjava.course.train.NamedVariables;
 import dev.tfjava.course.train.Seeds;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,7 +55,7 @@ class SavedModelsTest {
     Ops tf = Ops.create(graph);
     ModelVariables vars = new ModelVariables(tf, new Seeds(1), "init");
     Variable<TFloat32> w = vars.layer("dense", Shape.of(2, 1)).kernel();
-    ModelVariables.create(tf, "dense/kernel/Adam", tf.withInitScope().zeros(
+    NamedVariables.create(tf, "dense/kernel/Adam", tf.withInitScope().zeros(
         tf.withInitScope().constant(Shape.of(2, 1)), TFloat32.class));
     Placeholder<TFloat32> x = tf.withName("X").placeholder(TFloat32.class,
         Placeholder.shape(Shape.of(-1, 2)));

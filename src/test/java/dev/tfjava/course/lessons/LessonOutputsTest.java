@@ -23,8 +23,10 @@ class LessonOutputsTest {
 
   @Test
   void backpropWritesItsChartAndNumbers() throws IOException {
+    long start = System.nanoTime();
     int exit = CommandLines.create(new Backpropagation())
         .execute("--out", out.toString(), "--device", "cpu", "--depth", "6", "--width", "8");
+    double elapsed = (System.nanoTime() - start) / 1e9;
     assertEquals(0, exit);
 
     BufferedImage chart = decode(out.resolve("gradients_per_layer.png"));
@@ -35,7 +37,10 @@ class LessonOutputsTest {
     assertEquals("backprop", metrics.get("lesson").asText());
     assertEquals(42, metrics.get("seed").asLong());
     assertEquals("cpu", metrics.get("device").asText());
-    assertTrue(metrics.get("wall_seconds").asDouble() > 0);
+    double wall = metrics.get("wall_seconds").asDouble();
+    assertTrue(wall > 0 && wall <= elapsed, wall + " s of " + elapsed);
+    assertTrue(metrics.get("printed").toString().contains(
+        "f = 12.0, grad f = (16.0, 8.0) by hand, (16.0, 8.0) by tf.gradients"), "printed lines");
     assertEquals(6, metrics.get("options").get("depth").asInt());
     JsonNode chain = metrics.get("chain_rule");
     assertEquals(12.0, chain.get("f").asDouble());

@@ -84,7 +84,13 @@ class MnistCnnCliTest {
     JsonNode epoch = metrics.get("epochs").get(0);
     // One epoch of 36 steps: ~0.83 with seed 42; chance is 0.10.
     assertTrue(epoch.get("test_accuracy").asDouble() > 0.6, epoch.toString());
-    assertTrue(epoch.get("images_per_second").asDouble() > 0);
+    // 36 steps of 50 images in train_seconds: the rate is that count over that time.
+    assertEquals(36 * 50 / epoch.get("train_seconds").asDouble(),
+        epoch.get("images_per_second").asDouble(), 1e-6 * epoch.get("images_per_second").asDouble());
+    // The notebook's line, printed as Python prints float32 values.
+    assertTrue(metrics.get("printed").toString().contains("0 Train accuracy: "
+        + (float) epoch.get("train_accuracy").asDouble() + " , Test accuracy: "
+        + (float) epoch.get("test_accuracy").asDouble()), metrics.get("printed").toString());
     assertTrue(metrics.get("dropout_applied").asBoolean());
     assertEquals("conv1/kernel:0", metrics.at("/trainable_variables/0").asText());
     assertEquals(6, metrics.get("trainable_variables").size());

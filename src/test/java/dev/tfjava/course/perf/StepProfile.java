@@ -76,7 +76,7 @@ public final class StepProfile {
     try (Graph graph = new Graph()) {
       Workload work = build(model, Ops.create(graph), new Seeds(42));
       if (reluOutput) {
-        System.out.println("ReluGrads rewired: " + dev.tfjava.course.nn.ReluGradients.readOutputs(graph));
+        System.out.println("ReluGrads rewired: " + dev.tfjava.course.train.ReluGradients.readOutputs(graph));
       }
       int nodes = 0;
       for (var it = graph.operations(); it.hasNext(); it.next()) {

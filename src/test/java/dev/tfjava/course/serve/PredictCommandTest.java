@@ -72,7 +72,7 @@ class PredictCommandTest {
           file.toString());
       assertEquals(0, run.exitCode(), run.err());
       assertEquals(server, run.out().strip());
-      Run versioned = predict("--model", models.resolve(request[0]).toString(), "--version", "1",
+      Run versioned = predict("--model", models.resolve(request[0]).toString(), "--model-version", "1",
           "--input", file.toString());
       assertEquals(server, versioned.out().strip());
     }
@@ -87,7 +87,7 @@ class PredictCommandTest {
         {"--model", lstm, "--input", files.resolve("missing.json").toString()},
         {"--model", lstm, "--input", malformed.toString()},
         {"--model", lstm, "--input", wrongShape.toString()},
-        {"--model", lstm, "--version", "9", "--input", wrongShape.toString()},
+        {"--model", lstm, "--model-version", "9", "--input", wrongShape.toString()},
         {"--model", files.resolve("no-model").toString(), "--input", wrongShape.toString()},
         {"--model", lstm},
     };
@@ -97,5 +97,15 @@ class PredictCommandTest {
       assertEquals(1, run.err().strip().lines().count(), run.err());
       assertTrue(run.out().isEmpty(), run.out());
     }
+  }
+
+  @Test
+  void helpAndVersionWorkWithoutTheRequiredOptions() {
+    Run help = predict("--help");
+    assertEquals(0, help.exitCode(), help.err());
+    assertTrue(LessonsLauncher.commandLine().getSubcommands().get("predict").getUsageMessage()
+        .contains("--model-version"));
+    assertEquals(0, predict("-V").exitCode());
+    assertEquals(0, predict("--version").exitCode());
   }
 }

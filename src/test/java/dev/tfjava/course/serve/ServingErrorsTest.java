@@ -60,6 +60,20 @@ class ServingErrorsTest {
   }
 
   @Test
+  void deepNestingAndHugeNumbersAre400NotAServerFault() {
+    String deep = "{\"instances\": " + "[".repeat(100_000) + "]".repeat(100_000) + "}";
+    assertTrue(assertError(400, serving.post(LSTM, deep)).contains("nesting"));
+    String huge = ServingFixture.windowInstances(ServingFixture.windows(1, 1.0))
+        .replaceFirst("\\[\\[\\[[^\\]]*\\]", "[[[" + "9".repeat(5000) + "]");
+    assertTrue(assertError(400, serving.post(LSTM, huge)).contains("Number"));
+    String hugeFraction = huge.replace("9".repeat(5000), "0." + "1".repeat(5000));
+    assertError(400, serving.post(LSTM, hugeFraction));
+    // Far past Long's range in a signature_name position, and as an int64 version in the URL.
+    assertError(400, serving.post(LSTM, "{\"instances\": [1], \"signature_name\": "
+        + "1" + "0".repeat(400) + "}"));
+  }
+
+  @Test
   void bothOrNeitherOfInstancesAndInputsIs400() {
     assertTrue(assertError(400, serving.post(LSTM, "{\"instances\": [1], \"inputs\": [1]}"))
         .contains("only one of"));

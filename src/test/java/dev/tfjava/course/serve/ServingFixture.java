@@ -58,11 +58,16 @@ final class ServingFixture implements AutoCloseable {
 
   /** Exports both stand-ins under {@code models} and starts a server on them. */
   static ServingFixture start(Path models, ServingServer.Settings settings) {
+    return start(models, settings, line -> { });
+  }
+
+  /** As {@link #start(Path, ServingServer.Settings)}, with the server's log lines to {@code log}. */
+  static ServingFixture start(Path models, ServingServer.Settings settings,
+      java.util.function.Consumer<String> log) {
     StandInModels.exportCnn(models, "mnist_cnn", 1);
     StandInModels.exportLstm(models, "lstm", 1);
-    ModelRepository repository = new ModelRepository(models, new ThreadSettings(1, 1),
-        line -> { });
-    return new ServingFixture(models, ServingServer.start(repository, settings, line -> { }));
+    ModelRepository repository = new ModelRepository(models, new ThreadSettings(1, 1), log);
+    return new ServingFixture(models, ServingServer.start(repository, settings, log));
   }
 
   static ServingServer.Settings settings() {
@@ -125,9 +130,9 @@ final class ServingFixture implements AutoCloseable {
 
   /** {@code n} windows of 20 steps of the course's series t·sin(t)/3 + 2·sin(5t). */
   static float[][] windows(int n, double start) {
-    float[][] rows = new float[n][StandInModels.STEPS];
+    float[][] rows = new float[n][dev.tfjava.course.data.TimeSeries.STEPS];
     for (int w = 0; w < n; w++) {
-      for (int s = 0; s < StandInModels.STEPS; s++) {
+      for (int s = 0; s < dev.tfjava.course.data.TimeSeries.STEPS; s++) {
         double t = start + 0.1 * (w + s);
         rows[w][s] = (float) (t * Math.sin(t) / 3 + 2 * Math.sin(5 * t));
       }

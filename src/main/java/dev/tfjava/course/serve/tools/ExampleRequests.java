@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
 public final class ExampleRequests implements Callable<Integer> {
   private static final int PIXELS = MnistVariant.SIDE * MnistVariant.SIDE;
 
-  @Option(names = "--out", defaultValue = "requests", paramLabel = "DIR",
+  @Option(names = "--out", defaultValue = "runs/requests", paramLabel = "DIR",
       description = "Where the request files go (default: ${DEFAULT-VALUE}).")
   Path out;
 

@@ -1,4 +1,4 @@
-package dev.tfjava.course.nn;
+package dev.tfjava.course.train;
 
 import java.lang.reflect.Field;
 import java.util.ArrayList;

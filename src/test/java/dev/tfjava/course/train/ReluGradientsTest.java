@@ -1,9 +1,8 @@
-package dev.tfjava.course.nn;
+package dev.tfjava.course.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.tfjava.course.train.Tensors;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.Graph;

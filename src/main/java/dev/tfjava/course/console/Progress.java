@@ -1,4 +1,4 @@
-package dev.tfjava.course.train;
+package dev.tfjava.course.console;
 
 import java.io.PrintStream;
 import java.nio.file.Files;

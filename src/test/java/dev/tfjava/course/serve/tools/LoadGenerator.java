@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.ToDoubleFunction;
 
@@ -52,6 +53,22 @@ public final class LoadGenerator {
 
   private LoadGenerator() {}
 
+  /** {@code {"instances": [[784 values], ...]}} with {@code count} random images. */
+  public static String images(int count, long seed) {
+    Random random = new Random(seed);
+    StringBuilder json = new StringBuilder("{\"instances\": [");
+    for (int i = 0; i < count; i++) {
+      float[] pixels = new float[784];
+      for (int p = 0; p < pixels.length; p++) {
+        // About 80% background, like a real digit; the rest any grey level.
+        pixels[p] = random.nextDouble() < 0.8 ? 0f : random.nextInt(256) / 255f;
+      }
+      json.append(i == 0 ? "" : ", ").append(RequestBodies.image(pixels));
+    }
+    return json.append("]}").toString();
+  }
+
+
   public static void main(String[] args) throws Exception {
     if (args.length != 6) {
       System.err.println(
@@ -61,7 +78,7 @@ public final class LoadGenerator {
     URI url = URI.create(args[0]);
     int instances = Integer.parseInt(args[2]);
     String body = switch (args[1]) {
-      case "mnist" -> RequestBodies.images(instances, 42);
+      case "mnist" -> images(instances, 42);
       case "lstm" -> RequestBodies.windows(instances, 12.2);
       default -> throw new IllegalArgumentException("model kind must be mnist or lstm");
     };

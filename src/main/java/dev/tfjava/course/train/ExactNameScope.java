@@ -1,4 +1,4 @@
-package dev.tfjava.course.nn;
+package dev.tfjava.course.train;
 
 import org.tensorflow.DeviceSpec;
 import org.tensorflow.ExecutionEnvironment;
@@ -12,7 +12,7 @@ import org.tensorflow.op.Scope;
  * the scope of an existing op cannot be reached through them; everything except the name
  * (initialisation, device, control dependencies) is the base scope's.
  */
-public final class ExactNameScope implements Scope {
+final class ExactNameScope implements Scope {
   private final Scope base;
   private final String fullName;
 
@@ -22,7 +22,7 @@ public final class ExactNameScope implements Scope {
   }
 
   /** A scope for one op named {@code fullName} (segments separated by "/"). */
-  public static ExactNameScope of(Scope base, String fullName) {
+  static ExactNameScope of(Scope base, String fullName) {
     for (String segment : fullName.split("/", -1)) {
       if (!Scope.isValidOpName(segment)) {
         throw new IllegalArgumentException("invalid op name: " + fullName);

@@ -1,0 +1,63 @@
+package dev.tfjava.course.serve;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Which requests the server takes on: at most {@code maxRequests} at once (running or waiting for
+ * a worker, bodies still arriving included) and at most {@code maxBytes} of request bodies held at
+ * once. Both are decided from the request head (the Content-Length), before a byte of the body is
+ * read, so an overloaded server answers 503 at once instead of buffering what it cannot run.
+ */
+final class Admission {
+  private final int maxRequests;
+  private final long maxBytes;
+  private final AtomicInteger requests = new AtomicInteger();
+  private final AtomicLong bytes = new AtomicLong();
+
+  Admission(int maxRequests, long maxBytes) {
+    this.maxRequests = maxRequests;
+    this.maxBytes = maxBytes;
+  }
+
+  /** Takes one request slot; false when all are taken. */
+  boolean tryEnter() {
+    while (true) {
+      int now = requests.get();
+      if (now >= maxRequests) {
+        return false;
+      }
+      if (requests.compareAndSet(now, now + 1)) {
+        return true;
+      }
+    }
+  }
+
+  /** Gives a slot back. */
+  void leave() {
+    requests.decrementAndGet();
+  }
+
+  /** Reserves {@code n} body bytes; false when that would pass the budget. */
+  boolean tryReserve(long n) {
+    while (true) {
+      long now = bytes.get();
+      if (now + n > maxBytes) {
+        return false;
+      }
+      if (bytes.compareAndSet(now, now + n)) {
+        return true;
+      }
+    }
+  }
+
+  /** Returns {@code n} reserved bytes. */
+  void release(long n) {
+    bytes.addAndGet(-n);
+  }
+
+  /** Bytes reserved now (for tests and logs). */
+  long bytesInFlight() {
+    return bytes.get();
+  }
+}

@@ -1,0 +1,48 @@
+package dev.tfjava.course.serve;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tfjava.course.cli.LessonsLauncher;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code lessons serve} refuses every bad option value with one line and exit 2, before starting. */
+class ServeCommandTest {
+  @TempDir
+  Path models;
+
+  @Test
+  void badValuesExitTwoWithOneLineBeforeStarting() {
+    String[][] cases = {
+        {"--poll-seconds", "0.0001"}, {"--poll-seconds", "NaN"}, {"--poll-seconds", "-1"},
+        {"--poll-seconds", "Infinity"}, {"--threads", "-1"}, {"--threads", "0"},
+        {"--queue", "-5"}, {"--max-body-mb", "0"}, {"--max-body-mb", "99999999"},
+        {"--max-inflight-mb", "1"}, {"--intra-op-threads", "-1"}, {"--inter-op-threads", "-2"},
+        {"--port", "70000"}, {"--port", "-1"}, {"--threads", "lots"},
+    };
+    assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+      for (String[] option : cases) {
+        List<String> args = new ArrayList<>(List.of("serve", "--models", models.toString(),
+            "--port", "0"));
+        args.addAll(List.of(option));
+        CommandLine launcher = LessonsLauncher.commandLine();
+        StringWriter err = new StringWriter();
+        launcher.getSubcommands().get("serve").setErr(new PrintWriter(err));
+        int code = launcher.execute(args.toArray(String[]::new));
+        String what = String.join(" ", option) + " → " + err;
+        assertEquals(2, code, what);
+        assertEquals(1, err.toString().strip().lines().count(), what);
+        assertTrue(err.toString().contains(option[0]), what);
+      }
+    });
+  }
+}
