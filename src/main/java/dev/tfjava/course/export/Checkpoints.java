@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -65,9 +66,7 @@ public final class Checkpoints {
       long n = latestNumber(dir, prefix).orElse(0) + 1;
       while (true) {
         try {
-          // link(2) fails if the name exists: the number is ours, whatever other runs do.
-          Files.createLink(dir.resolve(prefix + "-" + n + DATA_SUFFIX),
-              staging.resolve("ckpt" + DATA_SUFFIX));
+          claim(staging.resolve("ckpt" + DATA_SUFFIX), dir.resolve(prefix + "-" + n + DATA_SUFFIX));
           break;
         } catch (FileAlreadyExistsException taken) {
           n++;
@@ -83,6 +82,21 @@ public final class Checkpoints {
           + e.getMessage(), e instanceof IOException io ? io : new IOException(e));
     } finally {
       AtomicFiles.deleteQuietly(staging);
+    }
+  }
+
+  /**
+   * Gives {@code data} the name {@code target} unless that exists. link(2) fails atomically if the
+   * name is taken, so the number is ours whatever other runs do; a file system without hard links
+   * gets a plain no-replace move (checked, then renamed: a tiny window for two runs at once).
+   */
+  private static void claim(Path data, Path target) throws IOException {
+    try {
+      Files.createLink(target, data);
+    } catch (FileAlreadyExistsException taken) {
+      throw taken;
+    } catch (UnsupportedOperationException | FileSystemException noHardLinks) {
+      Files.move(data, target);
     }
   }
 
