@@ -278,85 +278,87 @@ public final class MnistCnn extends Lesson<MnistCnn.Result> {
       // In [25]: the construction phase.
       Model model = buildGraph(context.sessions().ops(graph), context.seeds(), !noDropout);
       Optional<Path> logdir = context.tensorBoardDir(tensorBoard);
-      try (Session sess = context.sessions().open(graph);
-          TrainingSummaries summaries = TrainingSummaries.open(logdir, graph,
-              tensorBoard.summaryEvery())) {
-        logdir.ifPresent(dir -> out.println("TensorBoard: " + dir + "  (tensorboard --logdir "
-            + dir.getParent() + ")"));
+      try (Session sess = context.sessions().open(graph)) {
+        // Restored (or refused) before the event file exists: a refused run writes nothing.
         restore.restoreInto(sess, graph, MODEL, out);
+        try (TrainingSummaries summaries = TrainingSummaries.open(logdir, graph,
+            tensorBoard.summaryEvery())) {
+          logdir.ifPresent(dir -> out.println("TensorBoard: " + dir + "  (tensorboard --logdir "
+              + dir.getParent() + ")"));
 
-        // In [26]: n_epochs = 10, batch_size = 50; train, then the accuracies after each epoch.
-        List<EpochStats> history = new ArrayList<>();
-        int steps = train.count() / batchSize;
-        BatchedEvaluator evaluator = new BatchedEvaluator(sess, evalBatchSize);
-        Random shuffle = context.seeds().random("mnist-batches");
-        ProcessMeter meter = new ProcessMeter();
-        try (TrainingLoop loop = trainingLoop(sess, model, batchSize, keepProb)
-            .listen(meter).listen(summaries).listen(new ProgressListener("img"))) {
-          for (int epoch = 0; epoch < nEpochs; epoch++) {
-            TrainingLoop.PassSummary pass = loop.run(
-                String.format("Epoch %d/%d", epoch + 1, nEpochs), (long) epoch * steps, steps,
-                batchSize, shuffledBatches(train, shuffle, batchSize));
-            long evalStart = System.nanoTime();
+          // In [26]: n_epochs = 10, batch_size = 50; train, then the accuracies after each epoch.
+          List<EpochStats> history = new ArrayList<>();
+          int steps = train.count() / batchSize;
+          BatchedEvaluator evaluator = new BatchedEvaluator(sess, evalBatchSize);
+          Random shuffle = context.seeds().random("mnist-batches");
+          ProcessMeter meter = new ProcessMeter();
+          try (TrainingLoop loop = trainingLoop(sess, model, batchSize, keepProb)
+              .listen(meter).listen(summaries).listen(new ProgressListener("img"))) {
+            for (int epoch = 0; epoch < nEpochs; epoch++) {
+              TrainingLoop.PassSummary pass = loop.run(
+                  String.format("Epoch %d/%d", epoch + 1, nEpochs), (long) epoch * steps, steps,
+                  batchSize, shuffledBatches(train, shuffle, batchSize));
+              long evalStart = System.nanoTime();
+              double accTrain = accuracy(evaluator, model, train);
+              double accTest = accuracy(evaluator, model, mnist.test());
+              double evalSeconds = (System.nanoTime() - evalStart) / 1e9;
+              out.println(epoch + " Train accuracy: " + (float) accTrain + " , Test accuracy: "
+                  + (float) accTest);
+              ProcessMeter.Usage usage = meter.last();
+              history.add(new EpochStats(epoch, accTrain, accTest, pass.meanLoss(), pass.seconds(),
+                  pass.examplesPerSecond(), usage.cpuSeconds(), usage.minorPageFaults(), evalSeconds,
+                  usage.rssMiB()));
+              // Tagged at the epoch's last step, so these points line up with the loss curve.
+              long step = (long) (epoch + 1) * steps;
+              summaries.scalar("accuracy/train", step, accTrain);
+              summaries.scalar("accuracy/test", step, accTest);
+              summaries.scalar("loss/epoch_mean", step, pass.meanLoss());
+              summaries.histograms(sess, step, model.trainableVariables());
+            }
+          }
+          if (history.isEmpty()) { // --epochs 0: the restored model, evaluated as it is
             double accTrain = accuracy(evaluator, model, train);
             double accTest = accuracy(evaluator, model, mnist.test());
-            double evalSeconds = (System.nanoTime() - evalStart) / 1e9;
-            out.println(epoch + " Train accuracy: " + (float) accTrain + " , Test accuracy: "
+            out.println("Restored model: Train accuracy: " + (float) accTrain + " , Test accuracy: "
                 + (float) accTest);
-            ProcessMeter.Usage usage = meter.last();
-            history.add(new EpochStats(epoch, accTrain, accTest, pass.meanLoss(), pass.seconds(),
-                pass.examplesPerSecond(), usage.cpuSeconds(), usage.minorPageFaults(), evalSeconds,
-                usage.rssMiB()));
-            // Tagged at the epoch's last step, so these points line up with the loss curve.
-            long step = (long) (epoch + 1) * steps;
-            summaries.scalar("accuracy/train", step, accTrain);
-            summaries.scalar("accuracy/test", step, accTest);
-            summaries.scalar("loss/epoch_mean", step, pass.meanLoss());
-            summaries.histograms(sess, step, model.trainableVariables());
+            history.add(new EpochStats(0, accTrain, accTest, Double.NaN, 0, 0, 0, 0, 0,
+                ProcessStats.residentMiB()));
           }
+
+          // var = [v.name for v in tf.trainable_variables()]; print(var)
+          List<String> names = model.trainableVariables().stream()
+              .map(v -> v.op().name() + ":0").collect(Collectors.toList());
+          out.println(names.stream().map(n -> "'" + n + "'")
+              .collect(Collectors.joining(", ", "[", "]")));
+
+          // filters = graph.get_tensor_by_name("conv1/kernel:0").eval(), and conv1/bias:0
+          float[] filters;
+          float[] bias;
+          try (org.tensorflow.Result values =
+              sess.runner().fetch("conv1/kernel").fetch("conv1/bias").run()) {
+            filters = Tensors.toArray(values.get(0));
+            bias = Tensors.toArray(values.get(1));
+            out.println("conv1/kernel:0 shape " + values.get(0).shape() + ", conv1/bias:0 shape "
+                + values.get(1).shape());
+          }
+
+          // save_path = saver.save(sess, "./mnist_cnn/mnist.ckpt"); and a SavedModel for serving.
+          Path checkpoint = Checkpoints.save(sess, context.checkpoint(MODEL), CHECKPOINT_PREFIX);
+          out.println("Saved checkpoint to " + checkpoint);
+          Path export = SavedModels.export(sess, signature(model), context.models(), MODEL);
+          out.println("Exported SavedModel to " + export
+              + " (serving_default: X [-1, 784] -> Y_prob [-1, 10], classes)");
+
+          // Beyond the notebook: validation accuracy and the figures.
+          double validation = accuracy(evaluator, model, mnist.validation());
+          List<String> figures = MnistFigures.writeAll(context::output, history, mnist, filters,
+              probabilities(sess, model, mnist.test(), evalBatchSize));
+          EpochStats last = history.get(history.size() - 1);
+          return new Result(dataUsed(mnist), !noDropout, history, names, bias,
+              last.trainAccuracy(), last.testAccuracy(), validation, checkpoint.toString(),
+              export.toString(), logdir.map(Path::toString).orElse(null), summaries.seconds(),
+              figures);
         }
-        if (history.isEmpty()) { // --epochs 0: the restored model, evaluated as it is
-          double accTrain = accuracy(evaluator, model, train);
-          double accTest = accuracy(evaluator, model, mnist.test());
-          out.println("Restored model: Train accuracy: " + (float) accTrain + " , Test accuracy: "
-              + (float) accTest);
-          history.add(new EpochStats(0, accTrain, accTest, Double.NaN, 0, 0, 0, 0, 0,
-              ProcessStats.residentMiB()));
-        }
-
-        // var = [v.name for v in tf.trainable_variables()]; print(var)
-        List<String> names = model.trainableVariables().stream()
-            .map(v -> v.op().name() + ":0").collect(Collectors.toList());
-        out.println(names.stream().map(n -> "'" + n + "'")
-            .collect(Collectors.joining(", ", "[", "]")));
-
-        // filters = graph.get_tensor_by_name("conv1/kernel:0").eval(), and conv1/bias:0
-        float[] filters;
-        float[] bias;
-        try (org.tensorflow.Result values =
-            sess.runner().fetch("conv1/kernel").fetch("conv1/bias").run()) {
-          filters = Tensors.toArray(values.get(0));
-          bias = Tensors.toArray(values.get(1));
-          out.println("conv1/kernel:0 shape " + values.get(0).shape() + ", conv1/bias:0 shape "
-              + values.get(1).shape());
-        }
-
-        // save_path = saver.save(sess, "./mnist_cnn/mnist.ckpt"); and a SavedModel for serving.
-        Path checkpoint = Checkpoints.save(sess, context.checkpoint(MODEL), CHECKPOINT_PREFIX);
-        out.println("Saved checkpoint to " + checkpoint);
-        Path export = SavedModels.export(sess, signature(model), context.models(), MODEL);
-        out.println("Exported SavedModel to " + export
-            + " (serving_default: X [-1, 784] -> Y_prob [-1, 10], classes)");
-
-        // Beyond the notebook: validation accuracy and the figures.
-        double validation = accuracy(evaluator, model, mnist.validation());
-        List<String> figures = MnistFigures.writeAll(context::output, history, mnist, filters,
-            probabilities(sess, model, mnist.test(), evalBatchSize));
-        EpochStats last = history.get(history.size() - 1);
-        return new Result(dataUsed(mnist), !noDropout, history, names, bias,
-            last.trainAccuracy(), last.testAccuracy(), validation, checkpoint.toString(),
-            export.toString(), logdir.map(Path::toString).orElse(null), summaries.seconds(),
-            figures);
       }
     }
   }
