@@ -16,11 +16,6 @@ public final class Seeds {
     this.seed = seed;
   }
 
-  /** The run's seed, as given on the command line. */
-  public long seed() {
-    return seed;
-  }
-
   /**
    * A Java random stream for one purpose. Different purposes get independent streams, so adding
    * a random draw in one place does not shift every other stream.

@@ -16,9 +16,8 @@ import org.tensorflow.types.TFloat32;
  * which is fine for the 20 steps of Unit 3.
  */
 public final class StaticUnroll {
-  /** The unrolled cell: every step's output stacked, the last output alone, and the final state. */
-  public record Result(Operand<TFloat32> outputs, Operand<TFloat32> lastOutput,
-      List<Operand<TFloat32>> finalState) {}
+  /** The unrolled cell: every step's output stacked, and the last output alone. */
+  public record Result(Operand<TFloat32> outputs, Operand<TFloat32> lastOutput) {}
 
   private StaticUnroll() {}
 
@@ -48,6 +47,6 @@ public final class StaticUnroll {
       state = step.state();
     }
     Operand<TFloat32> stacked = tf.withName("outputs").stack(outputs, Stack.axis(1L));
-    return new Result(stacked, outputs.get(steps - 1), state);
+    return new Result(stacked, outputs.get(steps - 1));
   }
 }
