@@ -6,8 +6,7 @@ import dev.tfjava.course.CourseException;
 import dev.tfjava.course.data.ImageSet;
 import dev.tfjava.course.data.MnistDataset;
 import dev.tfjava.course.data.MnistFiles;
-import dev.tfjava.course.data.MnistSource;
-import dev.tfjava.course.data.MnistVariant;
+import dev.tfjava.course.data.MnistDataOptions;
 import dev.tfjava.course.export.Checkpoints;
 import dev.tfjava.course.export.RestoreOption;
 import dev.tfjava.course.export.SavedModels;
@@ -88,25 +87,8 @@ public final class MnistCnn extends Lesson<MnistCnn.Result> {
   static final int GRID_FIRST = 20;
   static final int GRID_MISTAKES = 20;
 
-  @Option(names = "--dataset", defaultValue = "mnist", paramLabel = "mnist|fashion-mnist",
-      converter = VariantConverter.class,
-      description = "Which data set (default: ${DEFAULT-VALUE}).")
-  MnistVariant dataset;
-
-  @Option(names = "--data", paramLabel = "DIR",
-      description = "Folder with the four IDX files (train-images-idx3-ubyte.gz, ...; .gz or raw)."
-          + " Default: the cache, then (Fashion-MNIST) /usr/share/datasets, then a download, then"
-          + " the embedded 2,500-digit sample.")
-  Path data;
-
-  @Option(names = "--cache", paramLabel = "DIR",
-      description = "Cache root for downloads (default: $" + MnistSource.CACHE_ENV
-          + ", else ~/.cache/tfjava-course); files go to DIR/<dataset>.")
-  Path cache;
-
-  @Option(names = "--offline",
-      description = "Never try to download (MNIST then falls back to the embedded sample).")
-  boolean offline;
+  @Mixin
+  MnistDataOptions data = new MnistDataOptions();
 
   @Option(names = "--epochs", defaultValue = "10", paramLabel = "N",
       description = "Training epochs (default: ${DEFAULT-VALUE}; --quick: 1 epoch on at most 5,000"
@@ -137,19 +119,6 @@ public final class MnistCnn extends Lesson<MnistCnn.Result> {
 
   public static void main(String[] args) {
     CommandLines.runAndExit(new MnistCnn(), args);
-  }
-
-  /** Picocli converter for {@code --dataset}. */
-  static final class VariantConverter implements picocli.CommandLine.ITypeConverter<MnistVariant> {
-    @Override
-    public MnistVariant convert(String value) {
-      try {
-        return MnistVariant.parse(value);
-      } catch (CourseException e) {
-        throw new picocli.CommandLine.TypeConversionException("'" + value
-            + "' is not a data set: choose mnist or fashion-mnist");
-      }
-    }
   }
 
   @Override
@@ -264,7 +233,7 @@ public final class MnistCnn extends Lesson<MnistCnn.Result> {
     var out = context.console();
 
     // Import the data: MNIST (or Fashion-MNIST), split as input_data.read_data_sets splits it.
-    MnistDataset mnist = loadData();
+    MnistDataset mnist = data.load();
     ImageSet train = context.quick() ? mnist.train().head(QUICK_TRAIN_IMAGES) : mnist.train();
     int nEpochs = context.quick() ? Math.min(epochs, 1) : epochs;
     out.printf("Data: %s from %s (%s): %,d train / %,d validation / %,d test images%n",
@@ -376,12 +345,6 @@ public final class MnistCnn extends Lesson<MnistCnn.Result> {
     if (!(keepProb > 0 && keepProb <= 1)) {
       throw CourseException.badInput("--keep-prob must be in (0, 1], got " + keepProb);
     }
-  }
-
-  private MnistDataset loadData() {
-    Path cacheRoot = cache != null ? cache : MnistSource.defaultCacheRoot();
-    MnistSource source = MnistSource.standard(dataset, cacheRoot, !offline, System.err);
-    return MnistDataset.load(dataset, source.locate(data));
   }
 
   private static DataUsed dataUsed(MnistDataset mnist) {
