@@ -101,19 +101,23 @@ public final class TimeSeries {
    * {@code into} and returns it.
    */
   public Batch nextBatch(Batch into) {
-    int steps = into.steps();
+    fill(into.x(), into.y(), into.size(), into.steps());
+    return into;
+  }
+
+  /** {@link #nextBatch(Batch)} into bare arrays of [batchSize, steps, 1], e.g. a training loop's. */
+  public void fill(float[] x, float[] y, int batchSize, int steps) {
     double span = T_MAX - T_MIN - steps * RESOLUTION;
-    for (int row = 0; row < into.size(); row++) {
+    for (int row = 0; row < batchSize; row++) {
       double t0 = random.nextDouble() * span;
       int base = row * steps;
       double previous = value(t0);
       for (int i = 0; i < steps; i++) {
         double next = value(t0 + (i + 1) * RESOLUTION);
-        into.x()[base + i] = (float) previous;
-        into.y()[base + i] = (float) next;
+        x[base + i] = (float) previous;
+        y[base + i] = (float) next;
         previous = next;
       }
     }
-    return into;
   }
 }

@@ -7,6 +7,7 @@ import dev.tfjava.course.train.SessionFactory;
 import dev.tfjava.course.train.ThreadSettings;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -94,12 +95,13 @@ public abstract class Lesson<R> implements Callable<Integer> {
     metrics.put("tensorflow_version", TensorFlow.version());
     R result = run(context);
     metrics.putAll(Metrics.fields(result));
-    metrics.put("printed", context.printed());
+    List<String> printed = context.printed();
+    metrics.put("printed", printed);
     metrics.put("wall_seconds", (System.nanoTime() - start) / 1e9);
     Path file = context.output("metrics.json");
     Metrics.write(file, metrics);
     System.out.println("Wrote " + file);
-    return new LessonRun<>(result, context.printed(), file);
+    return new LessonRun<>(result, printed, file);
   }
 
   /** Every option's value as parsed, keyed by its long name (without dashes). */

@@ -69,6 +69,9 @@ public abstract class SequenceLesson extends Lesson<SequenceLesson.Result> {
   /** Iterations and generated values of a {@code --quick} run. */
   static final int QUICK_ITERATIONS = 50;
   static final int QUICK_GENERATE = 40;
+  /** The notebook's GRU bug and its fix, printed and recorded in metrics.json. */
+  static final String GRU_BUG_FIXED = "the notebook's GRU section built a BasicLSTMCell again"
+      + " (a copy-paste bug); this is a real GRU cell (TF1's GRUCell equations)";
   /** How often the notebook prints the MSE. */
   static final int REPORT_EVERY = 100;
   /** How often the variables' histograms go to TensorBoard. */
@@ -162,8 +165,7 @@ public abstract class SequenceLesson extends Lesson<SequenceLesson.Result> {
     out.printf("%n=== %s: %d ReLU units unrolled over %d steps, %d iterations of batch %d ===%n",
         name, 100, TimeSeries.STEPS, nIterations, batchSize);
     if (kind == CellKind.GRU) {
-      out.println("Note: the notebook's GRU section built a BasicLSTMCell again (a copy-paste bug);"
-          + " this is a real GRU cell (TF1's GRUCell equations).");
+      out.println("Note: " + GRU_BUG_FIXED + ".");
     }
 
     // In [7]: reset_graph() — every cell starts from the same seeds — and the construction phase.
@@ -207,8 +209,8 @@ public abstract class SequenceLesson extends Lesson<SequenceLesson.Result> {
                   }
                 }
               }));
-          training = loop.run("Training " + name, 0, nIterations, batchSize, (i, x, y) ->
-              series.nextBatch(new TimeSeries.Batch(x, y, batchSize, TimeSeries.STEPS)));
+          training = loop.run("Training " + name, 0, nIterations, batchSize,
+              (i, x, y) -> series.fill(x, y, batchSize, TimeSeries.STEPS));
         }
         curve = new TrainingCurve(reports, batchLoss);
 
@@ -227,9 +229,9 @@ public abstract class SequenceLesson extends Lesson<SequenceLesson.Result> {
     out.println(numpyColumn(yPred));
     double testMse = mse(yPred, TimeSeries.testTarget());
     out.printf("Test-instance MSE: %.6f%n", testMse);
+    double msPerIteration = training.seconds() * 1000 / Math.max(1, nIterations);
     out.printf("Trained in %.2f s (%.3f ms per iteration); final batch MSE %s%n",
-        training.seconds(), training.seconds() * 1000 / Math.max(1, nIterations),
-        curve.finalMse());
+        training.seconds(), msPerIteration, curve.finalMse());
     out.printf("Checkpoint saved to %s; SavedModel exported to %s%n", checkpoint, savedModel);
 
     // In [10]: plt.title("Testing the model")
@@ -254,10 +256,9 @@ public abstract class SequenceLesson extends Lesson<SequenceLesson.Result> {
         generated.sequence(), generated.seedLength(), divergence);
 
     return new CellResult(model, name, config.units(), config.steps(),
-        kind == CellKind.GRU ? "the notebook's GRU section built a BasicLSTMCell again;"
-            + " this is a real GRU" : null,
-        curve.reports(), curve.finalMse(), testMse, yPred, training.seconds(),
-        training.seconds() * 1000 / Math.max(1, nIterations), tensorBoardSeconds,
+        kind == CellKind.GRU ? GRU_BUG_FIXED : null,
+        curve.reports(), curve.finalMse(), testMse, yPred, training.seconds(), msPerIteration,
+        tensorBoardSeconds,
         generated.msPerStep(), generated.setupMs(), generated.sequence(), divergence,
         checkpoint.toString(), savedModel.toString(), logdir.map(Path::toString).orElse(null),
         curve);

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.tfjava.course.io.AtomicFiles;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -23,7 +24,7 @@ public final class Metrics {
 
   /** A result record's fields as an ordered map of JSON values. */
   public static Map<String, Object> fields(Object result) {
-    return JSON.convertValue(result, new TypeReference<java.util.LinkedHashMap<String, Object>>() {});
+    return JSON.convertValue(result, new TypeReference<LinkedHashMap<String, Object>>() {});
   }
 
   /** Writes {@code values} as pretty JSON to {@code file}, atomically. */

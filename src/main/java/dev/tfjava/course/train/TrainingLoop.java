@@ -140,7 +140,9 @@ public final class TrainingLoop implements AutoCloseable {
       current.step = firstStep + i;
       current.stepInPass = i;
       lossSum += current.loss;
-      listeners.forEach(l -> l.stepDone(current));
+      for (TrainingListener listener : listeners) { // no lambda per step on the hot path
+        listener.stepDone(current);
+      }
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     PassSummary summary = new PassSummary(steps == 0 ? Double.NaN : lossSum / steps, seconds,
