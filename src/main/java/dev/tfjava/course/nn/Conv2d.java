@@ -34,8 +34,12 @@ public final class Conv2d {
 
   /** {@code conv2d(x, kernel, strides [1, s, s, 1], padding) + bias}, built in {@code tf}'s scope. */
   public Operand<TFloat32> apply(Ops tf, Operand<TFloat32> x) {
-    return tf.nn.biasAdd(
-        tf.nn.conv2d(x, weights.kernel(), List.of(1L, stride, stride, 1L), padding), weights.bias());
+    return tf.nn.biasAdd(convolve(tf, x), weights.bias());
+  }
+
+  /** {@code conv2d(x, kernel, strides [1, s, s, 1], padding)} without the bias. */
+  public Operand<TFloat32> convolve(Ops tf, Operand<TFloat32> x) {
+    return tf.nn.conv2d(x, weights.kernel(), List.of(1L, stride, stride, 1L), padding);
   }
 
   public LayerWeights weights() {

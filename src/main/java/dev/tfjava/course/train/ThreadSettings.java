@@ -3,6 +3,10 @@ package dev.tfjava.course.train;
 /**
  * TensorFlow's two CPU thread pools: intra-op (threads inside one kernel, e.g. a matmul) and
  * inter-op (independent kernels run side by side). 0 lets TensorFlow pick one per core.
+ *
+ * <p>TensorFlow shares one intra-op pool among all sessions of a process, sized by the first
+ * session, unless {@code TF_OVERRIDE_GLOBAL_THREADPOOL=1} (set by scripts/lessons) gives each
+ * session its own; {@code GpuProbe}'s session therefore uses the run's settings too.
  */
 public record ThreadSettings(int intraOp, int interOp) {
 

@@ -3,7 +3,10 @@ package dev.tfjava.course.perf;
 import dev.tfjava.course.lessons.MnistCnn;
 import dev.tfjava.course.nn.cells.CellKind;
 import dev.tfjava.course.sequence.SequenceModel;
+import dev.tfjava.course.train.Device;
 import dev.tfjava.course.train.Seeds;
+import dev.tfjava.course.train.SessionFactory;
+import dev.tfjava.course.train.ThreadSettings;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -21,7 +24,6 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.proto.DeviceStepStats;
 import org.tensorflow.proto.GraphDef;
-import org.tensorflow.proto.GraphOptions;
 import org.tensorflow.proto.NodeDef;
 import org.tensorflow.proto.NodeExecStats;
 import org.tensorflow.proto.OptimizerOptions;
@@ -36,7 +38,8 @@ import org.tensorflow.types.TFloat32;
  * untraced wall time per step. scripts/bench-profile runs it; tf_notebook.py --trace prints the
  * same for Python TensorFlow.
  *
- * <pre>StepProfile cnn|cnn-eval|rnn|lstm|gru [--steps N] [--trace N] [--threads I/J] [--jit]</pre>
+ * <pre>StepProfile cnn|cnn-eval|rnn|lstm|gru [--steps N] [--trace N] [--threads I/J] [--jit]
+ *     [--relu-output] [--batch N]</pre>
  */
 public final class StepProfile {
   private StepProfile() {}
@@ -53,6 +56,7 @@ public final class StepProfile {
     int inter = 0;
     boolean jit = false;
     boolean reluOutput = false;
+    int batchSize = 0;
     for (int i = 1; i < args.length; i++) {
       switch (args[i]) {
         case "--steps" -> steps = Integer.parseInt(args[++i]);
@@ -64,17 +68,19 @@ public final class StepProfile {
         }
         case "--jit" -> jit = true;
         case "--relu-output" -> reluOutput = true;
+        case "--batch" -> batchSize = Integer.parseInt(args[++i]);
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
-    ConfigProto.Builder config = ConfigProto.newBuilder()
-        .setIntraOpParallelismThreads(intra).setInterOpParallelismThreads(inter);
+    // The lessons' session configuration (SessionFactory), with these thread counts.
+    ConfigProto.Builder config = new SessionFactory(Device.CPU, new ThreadSettings(intra, inter),
+        false).config().toBuilder();
     if (jit) {
-      config.setGraphOptions(GraphOptions.newBuilder().setOptimizerOptions(
-          OptimizerOptions.newBuilder().setGlobalJitLevel(OptimizerOptions.GlobalJitLevel.ON_1)));
+      config.getGraphOptionsBuilder().setOptimizerOptions(
+          OptimizerOptions.newBuilder().setGlobalJitLevel(OptimizerOptions.GlobalJitLevel.ON_1));
     }
     try (Graph graph = new Graph()) {
-      Workload work = build(model, Ops.create(graph), new Seeds(42));
+      Workload work = build(model, Ops.create(graph), new Seeds(42), batchSize);
       if (reluOutput) {
         System.out.println("ReluGrads rewired: " + dev.tfjava.course.train.ReluGradients.readOutputs(graph));
       }
@@ -105,14 +111,14 @@ public final class StepProfile {
     }
   }
 
-  private static Workload build(String model, Ops tf, Seeds seeds) {
+  private static Workload build(String model, Ops tf, Seeds seeds, int batchSize) {
     Random random = new Random(1);
     Map<Operand<TFloat32>, float[]> feeds = new HashMap<>();
     Map<Operand<TFloat32>, Shape> shapes = new HashMap<>();
     switch (model) {
       case "cnn", "cnn-eval" -> {
         boolean eval = model.equals("cnn-eval");
-        int batch = eval ? 1000 : 50;
+        int batch = batchSize > 0 ? batchSize : eval ? 1000 : 50;
         MnistCnn.Model cnn = MnistCnn.buildGraph(tf, seeds, true);
         float[] x = new float[batch * 784];
         float[] y = new float[batch * 10];

@@ -11,7 +11,7 @@ class SessionFactoryTest {
 
   @Test
   void autoFallsBackToTheCpuWithoutAGpu() {
-    assumeFalse(GpuProbe.gpuVisible(), "this machine has a GPU");
+    assumeFalse(GpuProbe.gpuVisible(ThreadSettings.TENSORFLOW_DEFAULT), "this machine has a GPU");
     var sessions = new SessionFactory(Device.AUTO, ThreadSettings.TENSORFLOW_DEFAULT, false);
     assertEquals(Device.CPU, sessions.device());
     assertEquals(0, sessions.config().getDeviceCountOrThrow("GPU"));
@@ -19,7 +19,7 @@ class SessionFactoryTest {
 
   @Test
   void askingForAMissingGpuIsExitCodeThree() {
-    assumeFalse(GpuProbe.gpuVisible(), "this machine has a GPU");
+    assumeFalse(GpuProbe.gpuVisible(ThreadSettings.TENSORFLOW_DEFAULT), "this machine has a GPU");
     CourseException error = assertThrows(CourseException.class,
         () -> new SessionFactory(Device.GPU, ThreadSettings.TENSORFLOW_DEFAULT, false));
     assertEquals(CourseException.DEVICE_UNAVAILABLE, error.exitCode());
