@@ -20,33 +20,20 @@ unless TF_ENABLE_ONEDNN_OPTS says otherwise.
 """
 import argparse
 import collections
-import gzip
 import json
 import os
-import struct
 import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
+from peers_common import (STEPS, UNITS, batch_of, idx, machine_cpu,  # noqa: E402
+                          other_cpu_since)
+
 v1 = tf.compat.v1
 v1.disable_v2_behavior()
 v1.logging.set_verbosity(v1.logging.ERROR)
-
-
-def machine_cpu():
-    """(busy CPU seconds of the whole machine, CPU seconds of this process)."""
-    with open("/proc/stat") as fh:
-        ticks = [int(v) for v in fh.readline().split()[1:9]]
-    busy = (sum(ticks) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")
-    own = os.times()
-    return busy, own.user + own.system
-
-
-def other_cpu_since(mark):
-    busy, own = machine_cpu()
-    return (busy - mark[0]) - (own - mark[1])
 
 
 def glorot(shape):
@@ -61,14 +48,6 @@ def weights(name, kernel_shape, bias_init=0.0):
 
 
 # ----------------------------------------------------------------------------------- CNN
-def idx(path):
-    with gzip.open(path) as fh:
-        raw = fh.read()
-    ndim = raw[3]
-    dims = struct.unpack(">%dI" % ndim, raw[4:4 + 4 * ndim])
-    return np.frombuffer(raw, np.uint8, offset=4 + 4 * ndim).reshape(dims)
-
-
 def cnn_graph():
     X = v1.placeholder(tf.float32, [None, 784], name="X")
     y = v1.placeholder(tf.float32, [None, 10], name="y")
@@ -130,20 +109,6 @@ def run_cnn(args):
 
 
 # ------------------------------------------------------------------------------ sequences
-STEPS, UNITS = 20, 100
-
-
-def series(t):
-    return t * np.sin(t) / 3 + 2 * np.sin(t * 5)
-
-
-def batch_of(rng, size):
-    t0 = rng.rand(size, 1) * (30 - 2 * STEPS * 0.1)
-    ts = series(t0 + np.arange(STEPS + 1) * 0.1)
-    return (ts[:, :-1].reshape(-1, STEPS, 1).astype(np.float32),
-            ts[:, 1:].reshape(-1, STEPS, 1).astype(np.float32))
-
-
 def cell_step(kind, w, x, state):
     """One step of TF1's BasicRNNCell / BasicLSTMCell / GRUCell (ReLU), kernel over [x, h]."""
     if kind == "rnn":
