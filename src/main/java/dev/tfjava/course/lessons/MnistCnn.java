@@ -129,7 +129,11 @@ public final class MnistCnn extends Lesson<MnistCnn.Result> {
 
   // ------------------------------------------------------------------------ construction phase
 
-  /** The graph's handles, named as in the notebook. */
+  /**
+   * The graph's handles, named as in the notebook. {@code logits} and {@code loss} come from the
+   * training pass (dropout at keep_prob); {@code yProb}, {@code classes} and {@code accuracy} from
+   * the inference pass over the same variables, without the dropout (keep_prob 1).
+   */
   public record Model(Placeholder<TFloat32> X, Placeholder<TFloat32> y,
       PlaceholderWithDefault<TFloat32> keepProb, Operand<TFloat32> logits,
       Operand<TFloat32> yProb, Operand<TInt64> classes, Operand<TFloat32> loss, Op trainingOp,
@@ -160,17 +164,19 @@ public final class MnistCnn extends Lesson<MnistCnn.Result> {
     Conv2d conv1Layer = Conv2d.create(vars, "conv1", CONV1_KSIZE, CHANNELS,
         CONV1_FMAPS, CONV1_STRIDE, CONV1_PAD);
 
-    // conv1 = relu(conv2d(X) + b), then pool2 = max_pool(conv1): one block that pools before the
-    // bias and ReLU, the same values at a quarter of the cost for those two (nn/ConvReluPool).
+    // conv1 = relu(conv2d(X) + b), then pool2 = max_pool(conv1), built twice with the same
+    // variables and values (nn/ConvReluPool): pooling first for training, whose backward pass is
+    // cheaper that way, and in the notebook's order for inference, whose forward pass then runs
+    // as one fused kernel.
     Ops pool2Scope = tf.withSubScope("pool2");
-    Operand<TFloat32> pool2 = ConvReluPool.apply(conv1Scope, pool2Scope, conv1Layer, xReshaped, 2,
-        2, "VALID");
-    Operand<TFloat32> pool2Flat = pool2Scope.reshape(pool2,
-        pool2Scope.constant(new long[] {-1, POOL2_FMAPS * 14 * 14}));
+    Operand<TFloat32> pool2 = ConvReluPool.training(conv1Scope, pool2Scope, conv1Layer, xReshaped,
+        2, 2, "VALID");
+    Operand<TFloat32> pool2Inference = ConvReluPool.inference(conv1Scope, pool2Scope, conv1Layer,
+        xReshaped, 2, 2, "VALID");
 
     Ops fc1Scope = tf.withSubScope("fc1");
     Dense fc1Layer = Dense.create(vars, "fc1", POOL2_FMAPS * 14 * 14, N_FC1);
-    Operand<TFloat32> fc1 = Activation.RELU.apply(fc1Scope, fc1Layer.apply(fc1Scope, pool2Flat));
+    Operand<TFloat32> fc1 = fc1(fc1Scope, fc1Layer, pool2);
 
     Ops dropoutScope = tf.withSubScope("dropout");
     Operand<TFloat32> fc11 = Dropout.apply(dropoutScope, fc1, keepProb, seeds);
@@ -179,9 +185,13 @@ public final class MnistCnn extends Lesson<MnistCnn.Result> {
     Dense outputLayer = Dense.create(vars, "output", N_FC1, N_OUTPUTS);
     // The notebook's bug was `logits = dense(fc1, ...)`: its dropout output fc11 went nowhere.
     Operand<TFloat32> logits = outputLayer.apply(outputScope, applyDropout ? fc11 : fc1);
-    Operand<TFloat32> yProb = outputScope.withName("Y_prob").nn.softmax(logits);
+    // Y_prob, classes and the accuracy as the notebook evaluates them, with keep_prob 1: the
+    // dropout is the identity, so the inference pass leaves it out.
+    Operand<TFloat32> inferenceLogits = outputLayer.apply(outputScope,
+        fc1(fc1Scope, fc1Layer, pool2Inference));
+    Operand<TFloat32> yProb = outputScope.withName("Y_prob").nn.softmax(inferenceLogits);
     Operand<TInt64> classes = outputScope.withName("classes").math
-        .argMax(logits, outputScope.constant(1));
+        .argMax(inferenceLogits, outputScope.constant(1));
 
     List<Variable<TFloat32>> trainable = new ArrayList<>();
     trainable.addAll(conv1Layer.weights().variables());
@@ -196,13 +206,20 @@ public final class MnistCnn extends Lesson<MnistCnn.Result> {
 
     Ops eval = tf.withSubScope("eval");
     Operand<TFloat32> correct = eval.dtypes.cast(eval.math.equal(
-        eval.math.argMax(logits, eval.constant(1)), eval.math.argMax(y, eval.constant(1))),
+        eval.math.argMax(inferenceLogits, eval.constant(1)), eval.math.argMax(y, eval.constant(1))),
         TFloat32.class);
     Operand<TFloat32> accuracy = eval.withName("accuracy").math.mean(correct, eval.constant(0));
 
     // init_and_save: TF Java runs the variables' initializers with the session's first run, and
     // the session itself saves and restores (Checkpoints), so the scope has nothing to build.
     return new Model(X, y, keepProb, logits, yProb, classes, loss, trainingOp, accuracy, trainable);
+  }
+
+  /** fc1 = relu(dense(flatten(pool2))). */
+  private static Operand<TFloat32> fc1(Ops fc1Scope, Dense fc1Layer, Operand<TFloat32> pool2) {
+    Operand<TFloat32> flat = fc1Scope.reshape(pool2,
+        fc1Scope.constant(new long[] {-1, POOL2_FMAPS * 14 * 14}));
+    return Activation.RELU.apply(fc1Scope, fc1Layer.apply(fc1Scope, flat));
   }
 
   // ------------------------------------------------------------------------ execution phase

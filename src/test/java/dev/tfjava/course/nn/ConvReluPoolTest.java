@@ -19,8 +19,8 @@ import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
 
 /**
- * The pool-first block equals the notebook's conv → bias → ReLU → max-pool, in values (against
- * plain loops) and in gradients (against TensorFlow's gradients of the notebook's order).
+ * The block's training order (pool first) equals its inference order, the notebook's conv → bias →
+ * ReLU → max-pool: both in values against plain loops, and in gradients against each other.
  */
 class ConvReluPoolTest {
   private static final int BATCH = 2;
@@ -48,9 +48,8 @@ class ConvReluPoolTest {
       Conv2d conv = Conv2d.create(new ModelVariables(tf, new Seeds(1), "init"), "conv1", K, 1,
           FILTERS, 1, "SAME");
       Placeholder<TFloat32> x = tf.placeholder(TFloat32.class);
-      Operand<TFloat32> block = ConvReluPool.apply(tf, tf, conv, x, 2, 2, "VALID");
-      Operand<TFloat32> notebook = MaxPool.apply(tf, Activation.RELU.apply(tf, conv.apply(tf, x)),
-          2, 2, "VALID");
+      Operand<TFloat32> block = ConvReluPool.training(tf, tf, conv, x, 2, 2, "VALID");
+      Operand<TFloat32> notebook = ConvReluPool.inference(tf, tf, conv, x, 2, 2, "VALID");
       // Distinct upstream weights per output element, so every routed gradient is checked.
       int outputs = expected.length;
       float[] upstream = new float[outputs];
