@@ -1,6 +1,7 @@
 package dev.tfjava.course.train;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.function.IntConsumer;
 import org.tensorflow.Operand;
@@ -82,7 +83,7 @@ public final class BatchedEvaluator {
   /** Runs {@code body} for batches 0 .. n−1, {@link #IN_FLIGHT} at a time; rethrows a failure. */
   private static void forEachBatch(int n, IntConsumer body) {
     List<Thread> helpers = new ArrayList<>();
-    List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
     for (int lane = 1; lane < Math.min(IN_FLIGHT, n); lane++) {
       int first = lane;
       Thread helper = new Thread(() -> runLane(first, n, body, failures), "batched-evaluator");
