@@ -1,5 +1,7 @@
 """What the peers share and what needs no framework: the data, the time series, CPU accounting."""
+import argparse
 import gzip
+import json
 import os
 import struct
 
@@ -40,3 +42,24 @@ def batch_of(rng, size):
     ts = series(t0 + np.arange(STEPS + 1) * 0.1)
     return (ts[:, :-1].reshape(-1, STEPS, 1).astype(np.float32),
             ts[:, 1:].reshape(-1, STEPS, 1).astype(np.float32))
+
+
+def arguments(doc):
+    """The peers' common command line: a lesson and the sizes of its work."""
+    p = argparse.ArgumentParser(description=doc,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("lesson", choices=["cnn", "rnn", "lstm", "gru"])
+    p.add_argument("--epochs", type=int, default=2)
+    p.add_argument("--iters", type=int, default=1500)
+    p.add_argument("--data", default="/usr/share/datasets/fashion-mnist")
+    p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--json")
+    return p
+
+
+def report(args, result):
+    """Prints the result as one JSON line and writes it to --json when given."""
+    if args.json:
+        with open(args.json, "w") as fh:
+            json.dump(result, fh, indent=1)
+    print(json.dumps(result))

@@ -18,7 +18,6 @@ graph after Grappler), the same table as the Java side's StepProfile.
 Threads: TensorFlow's own pools, as tf.Session() gives a notebook; oneDNN: TensorFlow's default
 unless TF_ENABLE_ONEDNN_OPTS says otherwise.
 """
-import argparse
 import collections
 import json
 import os
@@ -28,8 +27,8 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
-from peers_common import (STEPS, UNITS, batch_of, idx, machine_cpu,  # noqa: E402
-                          other_cpu_since)
+from peers_common import (STEPS, UNITS, arguments, batch_of, idx, machine_cpu,  # noqa: E402
+                          other_cpu_since, report)
 
 v1 = tf.compat.v1
 v1.disable_v2_behavior()
@@ -216,23 +215,13 @@ def trace(sess, train, feed, steps):
 
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__,
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("lesson", choices=["cnn", "rnn", "lstm", "gru"])
-    p.add_argument("--epochs", type=int, default=2)
-    p.add_argument("--iters", type=int, default=1500)
-    p.add_argument("--data", default="/usr/share/datasets/fashion-mnist")
-    p.add_argument("--seed", type=int, default=42)
+    p = arguments(__doc__)
     p.add_argument("--trace", type=int, default=0)
-    p.add_argument("--json")
     args = p.parse_args()
     result = run_cnn(args) if args.lesson == "cnn" else run_sequence(args)
     result.update(lesson=args.lesson, tensorflow=tf.__version__,
                   onednn=os.environ.get("TF_ENABLE_ONEDNN_OPTS", "default"))
-    if args.json:
-        with open(args.json, "w") as fh:
-            json.dump(result, fh, indent=1)
-    print(json.dumps(result))
+    report(args, result)
 
 
 if __name__ == "__main__":

@@ -16,7 +16,6 @@ iterations of batch 50 on t*sin(t)/3 + 2*sin(5t); then 300 values generated as t
 (the whole 20-step window per value; the first value is not timed).
 Threads: PyTorch's default (one per core), as a notebook gets it.
 """
-import argparse
 import json
 import os
 import sys
@@ -27,7 +26,8 @@ import torch
 from torch import nn
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from peers_common import STEPS, UNITS, batch_of, idx, machine_cpu, other_cpu_since  # noqa: E402
+from peers_common import (STEPS, UNITS, arguments, batch_of, idx, machine_cpu,  # noqa: E402
+                          other_cpu_since, report)
 
 
 def glorot(fan_in, fan_out):
@@ -178,21 +178,10 @@ def run_sequence(args):
 
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__,
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("lesson", choices=["cnn", "rnn", "lstm", "gru"])
-    p.add_argument("--epochs", type=int, default=2)
-    p.add_argument("--iters", type=int, default=1500)
-    p.add_argument("--data", default="/usr/share/datasets/fashion-mnist")
-    p.add_argument("--seed", type=int, default=42)
-    p.add_argument("--json")
-    args = p.parse_args()
+    args = arguments(__doc__).parse_args()
     result = run_cnn(args) if args.lesson == "cnn" else run_sequence(args)
     result.update(lesson=args.lesson, torch=torch.__version__, threads=torch.get_num_threads())
-    print(json.dumps(result))
-    if args.json:
-        with open(args.json, "w") as fh:
-            json.dump(result, fh)
+    report(args, result)
 
 
 if __name__ == "__main__":
