@@ -5,6 +5,7 @@ import dev.tfjava.course.nn.Activation;
 import dev.tfjava.course.nn.reference.ChainRuleExample;
 import dev.tfjava.course.nn.reference.ReferenceMlp;
 import dev.tfjava.course.plot.Charts;
+import dev.tfjava.course.train.Seeds;
 import dev.tfjava.course.train.SessionFactory;
 import dev.tfjava.course.train.Tensors;
 import java.awt.Color;
@@ -274,6 +275,25 @@ public final class Backpropagation extends Lesson<Backpropagation.Result> {
     return perLayer;
   }
 
+  /**
+   * Mean |dC/dw| per layer of a stack of {@code sizes} (inputs, then each layer's neurons), for
+   * each activation, from TensorFlow's gradients on 64 random inputs.
+   */
+  public static Map<String, double[]> gradientPerLayer(SessionFactory sessions, Seeds seeds,
+      int[] sizes) {
+    Map<String, double[]> perActivation = new LinkedHashMap<>();
+    for (Activation activation : Activation.values()) {
+      // Same seed for both: the two stacks start from the same weights and see the same data.
+      Random random = seeds.random("deep-stack");
+      ReferenceMlp net = ReferenceMlp.random(sizes, activation, random);
+      double[][] inputs = gaussian(random, 64, sizes[0]);
+      double[][] targets = uniform(random, 64, sizes[sizes.length - 1]);
+      perActivation.put(activation.label(),
+          meanGradientPerLayer(tensorflowGradients(sessions, net, inputs, targets)));
+    }
+    return perActivation;
+  }
+
   private Map<String, double[]> vanishingGradients(LessonContext context) {
     var out = context.console();
     int[] sizes = new int[depth + 1];
@@ -283,16 +303,8 @@ public final class Backpropagation extends Lesson<Backpropagation.Result> {
         depth, width);
     out.printf("  %-6s %12s %12s%n", "layer", "sigmoid", "relu");
 
-    Map<String, double[]> perActivation = new LinkedHashMap<>();
-    for (Activation activation : Activation.values()) {
-      // Same seed for both: the two stacks start from the same weights and see the same data.
-      Random random = context.seeds().random("deep-stack");
-      ReferenceMlp net = ReferenceMlp.random(sizes, activation, random);
-      double[][] inputs = gaussian(random, 64, width);
-      double[][] targets = uniform(random, 64, 1);
-      perActivation.put(activation.label(),
-          meanGradientPerLayer(tensorflowGradients(context.sessions(), net, inputs, targets)));
-    }
+    Map<String, double[]> perActivation = gradientPerLayer(context.sessions(), context.seeds(),
+        sizes);
     double[] sigmoid = perActivation.get("sigmoid");
     double[] relu = perActivation.get("relu");
     for (int l = 0; l < depth; l++) {
@@ -301,6 +313,13 @@ public final class Backpropagation extends Lesson<Backpropagation.Result> {
     out.printf("  first/last layer ratio: sigmoid %.1e, relu %.1e%n%n",
         sigmoid[0] / sigmoid[depth - 1], relu[0] / relu[depth - 1]);
 
+    Charts.save(gradientChart(sigmoid, relu), context.output("gradients_per_layer.png"));
+    return perActivation;
+  }
+
+  /** Mean |dC/dw| per layer for the sigmoid and the ReLU stack, on a log scale. */
+  public static XYChart gradientChart(double[] sigmoid, double[] relu) {
+    int depth = sigmoid.length;
     XYChart chart = Charts.chart("Gradient magnitude per layer (" + depth + " layers)",
         "Layer (1 = next to the input)", "mean |dC/dw|", 576, 360);
     chart.getStyler().setYAxisLogarithmic(true);
@@ -313,8 +332,7 @@ public final class Backpropagation extends Lesson<Backpropagation.Result> {
         .setMarker(SeriesMarkers.CIRCLE);
     Charts.line(chart, "ReLU", layers, relu, new Color(0xd62728), 2f)
         .setMarker(SeriesMarkers.SQUARE);
-    Charts.save(chart, context.output("gradients_per_layer.png"));
-    return perActivation;
+    return chart;
   }
 
   // ------------------------------------------------------------------------------ helpers

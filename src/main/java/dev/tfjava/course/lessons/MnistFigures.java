@@ -17,7 +17,7 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /** The MNIST CNN lesson's figures: accuracy per epoch, conv1's filters, test predictions. */
-final class MnistFigures {
+public final class MnistFigures {
   private MnistFigures() {}
 
   /**
@@ -49,7 +49,7 @@ final class MnistFigures {
   }
 
   /** The 32 learned 3x3 filters of conv1, each scaled like imshow (min black, max white). */
-  static BufferedImage conv1Filters(float[] kernel) {
+  public static BufferedImage conv1Filters(float[] kernel) {
     // kernel is [3, 3, 1, 32] row-major: value (r, c, 0, f) at (r * 3 + c) * 32 + f.
     ImageGrid grid = new ImageGrid(8, "conv1: the 32 learned 3x3 filters");
     for (int f = 0; f < MnistCnn.CONV1_FMAPS; f++) {
@@ -65,7 +65,8 @@ final class MnistFigures {
   }
 
   /** The first test images, then the first misclassified ones (framed red): predicted (true). */
-  static BufferedImage testPredictions(MnistVariant variant, ImageSet test, float[] probabilities) {
+  public static BufferedImage testPredictions(MnistVariant variant, ImageSet test,
+      float[] probabilities) {
     List<Integer> shown = new ArrayList<>();
     for (int i = 0; i < Math.min(MnistCnn.GRID_FIRST, test.count()); i++) {
       shown.add(i);

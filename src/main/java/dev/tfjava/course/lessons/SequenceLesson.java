@@ -2,6 +2,7 @@ package dev.tfjava.course.lessons;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import dev.tfjava.course.CourseException;
+import dev.tfjava.course.console.NumpyFormat;
 import dev.tfjava.course.data.TimeSeries;
 import dev.tfjava.course.export.Checkpoints;
 import dev.tfjava.course.export.RestoreOption;
@@ -309,11 +310,7 @@ public abstract class SequenceLesson extends Lesson<SequenceLesson.Result> {
 
   /** Values printed as numpy prints a float32 array of shape [1, n, 1]. */
   static String numpyColumn(float[] values) {
-    StringBuilder s = new StringBuilder("array([[");
-    for (int i = 0; i < values.length; i++) {
-      s.append(i == 0 ? "[" : "        [").append(String.format("%10s", values[i])).append(']');
-      s.append(i == values.length - 1 ? "]], dtype=float32)" : ",\n");
-    }
-    return s.toString();
+    return NumpyFormat.column(values);
   }
+
 }

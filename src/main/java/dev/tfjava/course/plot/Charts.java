@@ -4,6 +4,9 @@ import dev.tfjava.course.io.AtomicFiles;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
@@ -69,8 +72,27 @@ public final class Charts {
 
   /** Writes the chart as a 300 dpi PNG, atomically. */
   public static void save(XYChart chart, Path png) {
+    RoundTicks.apply(chart);
     AtomicFiles.writeVia(png,
         temp -> BitmapEncoder.saveBitmapWithDPI(chart, temp.toString(), BitmapEncoder.BitmapFormat.PNG, DPI));
+  }
+
+  /** The chart drawn at {@code scale} pixels per point (a notebook's inline figure). */
+  public static BufferedImage image(XYChart chart, double scale) {
+    RoundTicks.apply(chart);
+    BufferedImage image = new BufferedImage((int) Math.round(chart.getWidth() * scale),
+        (int) Math.round(chart.getHeight() * scale), BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = image.createGraphics();
+    try {
+      g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+      g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING,
+          RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+      g.scale(scale, scale);
+      chart.paint(g, chart.getWidth(), chart.getHeight());
+    } finally {
+      g.dispose();
+    }
+    return image;
   }
 
   /** Pixel size of a saved chart of {@code points} points. */

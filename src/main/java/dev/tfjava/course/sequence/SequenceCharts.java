@@ -23,6 +23,12 @@ public final class SequenceCharts {
    */
   public static void testingTheModel(Path png, String model, double[] tInstance, float[] instance,
       float[] target, float[] prediction) {
+    Charts.save(testingTheModel(model, tInstance, instance, target, prediction), png);
+  }
+
+  /** The "Testing the model" chart, to save or show. */
+  public static XYChart testingTheModel(String model, double[] tInstance, float[] instance,
+      float[] target, float[] prediction) {
     int n = instance.length;
     double[] before = java.util.Arrays.copyOfRange(tInstance, 0, n);
     double[] after = java.util.Arrays.copyOfRange(tInstance, 1, n + 1);
@@ -32,7 +38,7 @@ public final class SequenceCharts {
     Charts.scatter(chart, "instance", before, toDouble(instance), RED, SeriesMarkers.CIRCLE);
     Charts.scatter(chart, "target", after, toDouble(target), BLUE, new StarMarker());
     Charts.scatter(chart, "prediction", after, toDouble(prediction), YELLOW, SeriesMarkers.CIRCLE);
-    Charts.save(chart, png);
+    return chart;
   }
 
   /**
@@ -41,6 +47,12 @@ public final class SequenceCharts {
    * are clipped to it, and the title says so.
    */
   public static void generated(Path png, String model, float[] sequence, int seedLength,
+      Divergence divergence) {
+    Charts.save(generated(model, sequence, seedLength, divergence), png);
+  }
+
+  /** The generated-sequence chart, to save or show. */
+  public static XYChart generated(String model, float[] sequence, int seedLength,
       Divergence divergence) {
     XYChart chart = Charts.chart(title("Generated sequence (" + model + ")", divergence), "Time",
         "Value", 576, 288);
@@ -51,11 +63,16 @@ public final class SequenceCharts {
     Charts.line(chart, "seed", index(seedLength, 0), java.util.Arrays.copyOf(y, seedLength), BLUE,
         4.5f);
     clipAxis(chart, divergence);
-    Charts.save(chart, png);
+    return chart;
   }
 
   /** The batch MSE of every iteration on a log scale, with the notebook's every-100 reports. */
   public static void trainingCurve(Path png, String model, TrainingCurve log) {
+    Charts.save(trainingCurve(model, log), png);
+  }
+
+  /** The training-curve chart, to save or show. */
+  public static XYChart trainingCurve(String model, TrainingCurve log) {
     XYChart chart = Charts.chart("Training MSE (" + model + ")", "Iteration", "batch MSE", 576,
         288);
     chart.getStyler().setYAxisLogarithmic(true);
@@ -69,7 +86,7 @@ public final class SequenceCharts {
     double[] reportY = log.reports().stream().mapToDouble(TrainingCurve.Report::mse).toArray();
     Charts.scatter(chart, "printed MSE (after the step)", reportX, reportY, RED,
         SeriesMarkers.CIRCLE);
-    Charts.save(chart, png);
+    return chart;
   }
 
   /**
@@ -77,6 +94,12 @@ public final class SequenceCharts {
    * (the model steps 0.1 in time per value; a generated run has no fixed phase).
    */
   public static void comparison(Path png, Map<String, float[]> sequences, int seedLength,
+      Divergence worst) {
+    Charts.save(comparison(sequences, seedLength, worst), png);
+  }
+
+  /** The comparison chart, to save or show. */
+  public static XYChart comparison(Map<String, float[]> sequences, int seedLength,
       Divergence worst) {
     XYChart chart = Charts.chart(title("Generated sequences from " + seedLength + " zeros", worst),
         "Time step", "Value", 720, 360);
@@ -93,7 +116,7 @@ public final class SequenceCharts {
           CELL_COLORS[c++ % CELL_COLORS.length], 1.8f);
     }
     clipAxis(chart, worst);
-    Charts.save(chart, png);
+    return chart;
   }
 
   private static String title(String title, Divergence divergence) {
