@@ -1,5 +1,8 @@
 package dev.tfjava.course.notebook;
 
+import dev.tfjava.course.data.MnistDataset;
+import dev.tfjava.course.data.MnistSource;
+import dev.tfjava.course.data.MnistVariant;
 import dev.tfjava.course.plot.Charts;
 import dev.tfjava.course.plot.Png;
 import dev.tfjava.course.train.ThreadSettings;
@@ -92,6 +95,17 @@ public final class Notebook {
   public static boolean flag(String name) {
     String value = System.getenv(name);
     return value != null && (value.trim().equals("1") || value.trim().equalsIgnoreCase("true"));
+  }
+
+  /**
+   * The notebook's {@code input_data.read_data_sets}: MNIST from the cache, a download or, when
+   * neither works (or {@code NOTEBOOK_OFFLINE=1}), the embedded 2,500-digit sample, split as the
+   * lesson splits it; what was tried goes to stderr.
+   */
+  public static MnistDataset mnist() {
+    MnistSource source = MnistSource.standard(MnistVariant.MNIST, MnistSource.defaultCacheRoot(),
+        !flag("NOTEBOOK_OFFLINE"), System.err);
+    return MnistDataset.load(MnistVariant.MNIST, source.locate(null));
   }
 
   /** Where {@code save_fig(figId)} writes: {@code images/<chapter>/<figId>.png}. */
