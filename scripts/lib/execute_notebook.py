@@ -7,6 +7,7 @@ prints one line: the notebook, the time, and on failure the cell (its index and 
 With --refresh, outputs are made portable for committing: ROOT and the home folder become . and ~,
 and the per-cell timestamps nbclient records are dropped. Exit status: 0, or 1 when a cell failed.
 """
+import atexit
 import os
 import sys
 import time
@@ -72,6 +73,7 @@ def main(argv):
             except RuntimeError as error:  # the kernel never answered kernel_info
                 if "didn't respond" not in str(error) or attempt == STARTS:
                     raise
+                atexit.unregister(client._cleanup_kernel)  # nothing left to clean up
                 print(f"executor: the kernel did not answer (start {attempt}); starting it again",
                       file=log, flush=True)
     seconds = time.monotonic() - start

@@ -217,6 +217,6 @@ public final class ConvolutionFilters extends Lesson<ConvolutionFilters.Result> 
   }
 
   private static BufferedImage titled(BufferedImage image, String title) {
-    return new ImageGrid(1, title).add(image, "").render();
+    return ImageGrid.titled(image, title);
   }
 }

@@ -31,6 +31,11 @@ public final class ImageGrid {
     this.title = title;
   }
 
+  /** One image under a title, as {@code plt.imshow(image); plt.title(title)} draws it. */
+  public static BufferedImage titled(BufferedImage image, String title) {
+    return new ImageGrid(1, title).add(image, "").render();
+  }
+
   /** Adds a tile; {@code marked} draws a red frame around it. */
   public ImageGrid add(BufferedImage image, String caption, boolean marked) {
     tiles.add(new Tile(image, caption, marked));
