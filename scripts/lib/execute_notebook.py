@@ -42,6 +42,26 @@ def portable(nb, root):
                     output["data"][mime] = value.replace(root, ".").replace(home, "~")
 
 
+def with_kernel(source, workdir, log, body):
+    """Reads the notebook and runs body(client, nb), starting the kernel again if it never answers.
+
+    Returns the notebook (as body left it) and body's result.
+    """
+    for attempt in range(1, STARTS + 1):
+        nb = nbformat.read(source, as_version=4)
+        client = NotebookClient(nb, timeout=None, startup_timeout=STARTUP_SECONDS,
+                                kernel_name=KERNEL, resources={"metadata": {"path": workdir}})
+        try:
+            return nb, body(client, nb)
+        except RuntimeError as error:  # the kernel never answered kernel_info
+            if "didn't respond" not in str(error) or attempt == STARTS:
+                raise
+            atexit.unregister(client._cleanup_kernel)  # nothing left to clean up
+            print(f"executor: the kernel did not answer (start {attempt}); starting it again",
+                  file=log, flush=True)
+    raise AssertionError("unreachable")
+
+
 def execute(client, nb, log):
     """Runs every cell; None, or what failed: the cell's index, its In [n] line, the error."""
     try:
@@ -63,19 +83,7 @@ def main(argv):
     start = time.monotonic()
     # The kernel inherits stdout and stderr: its own log goes to NAME.kernel.log.
     with open(os.path.splitext(target)[0] + ".kernel.log", "w", encoding="utf-8") as log:
-        for attempt in range(1, STARTS + 1):
-            nb = nbformat.read(source, as_version=4)
-            client = NotebookClient(nb, timeout=None, startup_timeout=STARTUP_SECONDS,
-                                    kernel_name=KERNEL, resources={"metadata": {"path": workdir}})
-            try:
-                failed = execute(client, nb, log)
-                break
-            except RuntimeError as error:  # the kernel never answered kernel_info
-                if "didn't respond" not in str(error) or attempt == STARTS:
-                    raise
-                atexit.unregister(client._cleanup_kernel)  # nothing left to clean up
-                print(f"executor: the kernel did not answer (start {attempt}); starting it again",
-                      file=log, flush=True)
+        nb, failed = with_kernel(source, workdir, log, lambda client, nb: execute(client, nb, log))
     seconds = time.monotonic() - start
     if refresh_root:
         portable(nb, refresh_root)

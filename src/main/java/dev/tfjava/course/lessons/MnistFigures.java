@@ -36,7 +36,7 @@ public final class MnistFigures {
   }
 
   /** Train and test accuracy per epoch. */
-  static XYChart accuracy(List<MnistCnn.EpochStats> history, MnistVariant variant) {
+  public static XYChart accuracy(List<MnistCnn.EpochStats> history, MnistVariant variant) {
     double[] epochs = history.stream().mapToDouble(MnistCnn.EpochStats::epoch).toArray();
     XYChart chart = Charts.chart("CNN accuracy per epoch (" + variant.id() + ")", "Epoch",
         "Accuracy", 576, 288);
