@@ -7,6 +7,7 @@ prints one line: the notebook, the time, and on failure the cell (its index and 
 With --refresh, outputs are made portable for committing: ROOT and the home folder become . and ~,
 and the per-cell timestamps nbclient records are dropped. Exit status: 0, or 1 when a cell failed.
 """
+import asyncio
 import atexit
 import os
 import sys
@@ -18,11 +19,51 @@ from nbclient.exceptions import CellExecutionError
 from nbconvert import HTMLExporter
 
 KERNEL = "tfjava-course"
-# The rapaio kernel sometimes binds its sockets and then never answers the first kernel_info
-# request (about one start in ten here); it answers within seconds when it works, so a start that
-# has not answered in 30 s is abandoned and the kernel started again.
-STARTUP_SECONDS = 30
+# A race in the rapaio kernel (3.0.1): it binds its sockets and starts its shell loop before it
+# fills the map of message handlers, and a request arriving in between kills the shell thread
+# (NullPointerException in Channels.getHandler): the kernel never answers. Jupyter's client sends
+# kernel_info at once, queued even before the kernel binds, so on a loaded machine about one start
+# in three died. PatientClient therefore connects only once every port listens and the kernel had
+# SETTLE_SECONDS more; a start that still does not answer is abandoned and the kernel started again.
+STARTUP_SECONDS = 60
+SETTLE_SECONDS = 3
 STARTS = 3
+
+
+def listening_ports():
+    """The local TCP ports in LISTEN state (Linux's /proc/net), or None where that is unknown."""
+    ports = set()
+    found = False
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            with open(table, encoding="ascii") as lines:
+                found = True
+                for line in list(lines)[1:]:
+                    fields = line.split()
+                    if fields[3] == "0A":  # TCP_LISTEN
+                        ports.add(int(fields[1].rsplit(":", 1)[1], 16))
+        except OSError:
+            continue
+    return ports if found else None
+
+
+class PatientClient(NotebookClient):
+    """nbclient's client, connecting to the kernel only once it is ready to take requests."""
+
+    async def async_start_new_kernel_client(self):
+        km = self.km
+        wanted = {km.shell_port, km.iopub_port, km.stdin_port, km.control_port, km.hb_port}
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while time.monotonic() < deadline:
+            ports = listening_ports()
+            if ports is None:  # no /proc: give the JVM the few seconds it needs
+                await asyncio.sleep(5)
+                break
+            if wanted <= ports:
+                await asyncio.sleep(SETTLE_SECONDS)
+                break
+            await asyncio.sleep(0.2)
+        return await super().async_start_new_kernel_client()
 
 
 def cell_label(cell):
@@ -49,7 +90,7 @@ def with_kernel(source, workdir, log, body):
     """
     for attempt in range(1, STARTS + 1):
         nb = nbformat.read(source, as_version=4)
-        client = NotebookClient(nb, timeout=None, startup_timeout=STARTUP_SECONDS,
+        client = PatientClient(nb, timeout=None, startup_timeout=STARTUP_SECONDS,
                                 kernel_name=KERNEL, resources={"metadata": {"path": workdir}})
         try:
             return nb, body(client, nb)
