@@ -19,15 +19,17 @@ from nbclient.exceptions import CellExecutionError
 from nbconvert import HTMLExporter
 
 KERNEL = "tfjava-course"
-# A race in the rapaio kernel (3.0.1): it binds its sockets and starts its shell loop before it
-# fills the map of message handlers, and a request arriving in between kills the shell thread
-# (NullPointerException in Channels.getHandler): the kernel never answers. Jupyter's client sends
-# kernel_info at once, queued even before the kernel binds, so on a loaded machine about one start
-# in three died. PatientClient therefore connects only once every port listens and the kernel had
-# SETTLE_SECONDS more; a start that still does not answer is abandoned and the kernel started again.
-STARTUP_SECONDS = 60
+# The rapaio kernel (3.0.1) does not always answer after it starts. One cause is a race: it binds
+# its sockets and starts its shell loop before it fills the map of message handlers, and a request
+# arriving in between kills the shell thread (NullPointerException in Channels.getHandler); Jupyter's
+# client sends kernel_info at once, queued even before the kernel binds. PatientClient therefore
+# connects only once every port listens and the kernel had SETTLE_SECONDS more. Some starts still
+# never handle a message (no error logged; about one in five on a machine loaded 5x over, none in
+# ten on a quieter one); a started kernel answers within seconds, so a start that has not answered
+# in STARTUP_SECONDS is abandoned and the kernel started again, up to STARTS times.
+STARTUP_SECONDS = 20
 SETTLE_SECONDS = 3
-STARTS = 3
+STARTS = 5
 
 
 def listening_ports():
