@@ -122,6 +122,16 @@ public final class MnistCnn extends Lesson<MnistCnn.Result> {
   }
 
   @Override
+  protected List<String> exportedModels() {
+    return List.of(MODEL);
+  }
+
+  @Override
+  protected void applyQuick() {
+    epochs = Math.min(epochs, 1);
+  }
+
+  @Override
   protected ThreadSettings defaultThreads() {
     // TensorFlow's own choice measured best for this CNN on 2 cores (BENCHMARKS.md).
     return ThreadSettings.TENSORFLOW_DEFAULT;
@@ -254,7 +264,7 @@ public final class MnistCnn extends Lesson<MnistCnn.Result> {
     // Import the data: MNIST (or Fashion-MNIST), split as input_data.read_data_sets splits it.
     MnistDataset mnist = data.load();
     ImageSet train = context.quick() ? mnist.train().head(QUICK_TRAIN_IMAGES) : mnist.train();
-    int nEpochs = context.quick() ? Math.min(epochs, 1) : epochs;
+    int nEpochs = epochs;
     out.printf("Data: %s from %s (%s): %,d train / %,d validation / %,d test images%n",
         mnist.variant().id(), mnist.source().origin().label(), mnist.source().location(),
         train.count(), mnist.validation().count(), mnist.test().count());

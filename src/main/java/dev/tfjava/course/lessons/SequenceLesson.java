@@ -112,10 +112,21 @@ public abstract class SequenceLesson extends Lesson<SequenceLesson.Result> {
   }
 
   @Override
+  protected List<String> exportedModels() {
+    return cells().stream().map(CellKind::modelName).toList();
+  }
+
+  @Override
+  protected void applyQuick() {
+    iterations = Math.min(iterations, QUICK_ITERATIONS);
+    generate = Math.min(generate, QUICK_GENERATE);
+  }
+
+  @Override
   protected Result run(LessonContext context) {
     validateOptions();
-    int nIterations = context.quick() ? Math.min(iterations, QUICK_ITERATIONS) : iterations;
-    int nGenerate = context.quick() ? Math.min(generate, QUICK_GENERATE) : generate;
+    int nIterations = iterations;
+    int nGenerate = generate;
     // One TensorBoard run folder for the lesson; with several cells, one subfolder per cell.
     // A --restore checkpoint must fit every cell's graph before the first cell trains.
     for (CellKind kind : cells()) {
