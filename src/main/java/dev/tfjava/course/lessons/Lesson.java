@@ -56,6 +56,12 @@ public abstract class Lesson<R> implements Callable<Integer> {
   }
 
   /**
+   * Checks the lesson's own option values, each failure one line of bad input: before any work
+   * starts, and before {@link #applyQuick} lowers them (an out-of-range value is refused even then).
+   */
+  protected void validateOptions() {}
+
+  /**
    * Under {@code --quick}, lowers the lesson's options to the smoke run's values, so that the run
    * and metrics.json's {@code options} both use what actually ran.
    */
@@ -93,7 +99,8 @@ public abstract class Lesson<R> implements Callable<Integer> {
 
   private LessonRun<R> execute() throws Exception {
     long start = System.nanoTime();
-    // Options were validated while parsing; the folders are checked before any work starts.
+    // Options were parsed already; their values and the folders are checked before any work.
+    validateOptions();
     WritableFolders.require(options.out(name()), "--out");
     if (trainsModels()) {
       WritableFolders.require(options.checkpoints(), "--checkpoints");

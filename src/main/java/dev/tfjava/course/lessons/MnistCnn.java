@@ -258,7 +258,6 @@ public final class MnistCnn extends Lesson<MnistCnn.Result> {
 
   @Override
   protected Result run(LessonContext context) {
-    validateOptions();
     var out = context.console();
 
     // Import the data: MNIST (or Fashion-MNIST), split as input_data.read_data_sets splits it.
@@ -361,7 +360,8 @@ public final class MnistCnn extends Lesson<MnistCnn.Result> {
     }
   }
 
-  private void validateOptions() {
+  @Override
+  protected void validateOptions() {
     if (epochs < (restore.given() ? 0 : 1)) { // 0 with --restore: restore, evaluate, export
       throw CourseException.badInput("--epochs must be >= 1 (>= 0 with --restore), got " + epochs);
     }

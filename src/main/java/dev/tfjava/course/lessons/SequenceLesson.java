@@ -124,7 +124,6 @@ public abstract class SequenceLesson extends Lesson<SequenceLesson.Result> {
 
   @Override
   protected Result run(LessonContext context) {
-    validateOptions();
     int nIterations = iterations;
     int nGenerate = generate;
     // One TensorBoard run folder for the lesson; with several cells, one subfolder per cell.
@@ -147,7 +146,8 @@ public abstract class SequenceLesson extends Lesson<SequenceLesson.Result> {
     return new Result(results);
   }
 
-  private void validateOptions() {
+  @Override
+  protected void validateOptions() {
     int least = restore.given() ? 0 : 1; // 0: only restore, predict, generate, export
     if (iterations < least || iterations > MAX_ITERATIONS) {
       throw CourseException.badInput("--iterations must be between " + least + " and "

@@ -70,6 +70,9 @@ class SequenceLessonTest {
     assertTrue(err.toString().contains("--iterations"), err.toString());
     assertEquals(1, err.toString().strip().lines().count(), err.toString());
     assertEquals(2, CommandLines.create(new LstmLesson()).execute("--learning-rate", "fast"));
+    // --quick would lower it to 50, but a value out of range is refused first.
+    assertEquals(2, CommandLines.create(new LstmLesson()).execute("--quick", "--iterations",
+        "20000000", "--out", temp.resolve("y").toString()));
   }
 
   @Test
