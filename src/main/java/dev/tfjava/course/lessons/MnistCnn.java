@@ -133,8 +133,12 @@ public final class MnistCnn extends Lesson<MnistCnn.Result> {
 
   @Override
   protected ThreadSettings defaultThreads() {
-    // TensorFlow's own choice measured best for this CNN on 2 cores (BENCHMARKS.md).
-    return ThreadSettings.TENSORFLOW_DEFAULT;
+    // TensorFlow's intra-op choice; one inter-op thread. TensorFlow caches oneDNN primitives per
+    // thread that runs the op (tensorflow#54979): with two inter-op threads each built its own
+    // copies over the first epochs (+26 MiB after epoch 2 on the sample), with one they are built
+    // once, in the first epoch, and memory stays flat (scripts/bench-soak). The speed is the same
+    // within the noise (BENCHMARKS.md: 2/1 11.5 s/epoch against 13.1 for 0/0).
+    return new ThreadSettings(0, 1);
   }
 
   // ------------------------------------------------------------------------ construction phase
