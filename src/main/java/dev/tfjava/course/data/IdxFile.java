@@ -3,20 +3,24 @@ package dev.tfjava.course.data;
 import dev.tfjava.course.CourseException;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
-import java.io.EOFException;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.zip.GZIPInputStream;
-import java.util.zip.ZipException;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 
 /**
  * The IDX format of MNIST and Fashion-MNIST (gzip-compressed or raw): unsigned-byte image and
  * label files. Reading validates everything (magic number, dimensions, declared counts against
  * the bytes actually there, label range) and reports a problem as one {@link CourseException}
- * naming the file, never as an index error deep inside the training loop.
+ * naming the file, never as an index error deep inside the training loop. A {@code .gz} file may
+ * hold several gzip members (as {@code cat a.gz b.gz} makes), but nothing else after them: trailing
+ * data, which {@code gzip -t} calls trailing garbage and the JDK's {@code GZIPInputStream} silently
+ * drops, is refused.
  */
 public final class IdxFile {
   /** Magic number of an unsigned-byte file with 3 dimensions (count, rows, columns). */
@@ -26,13 +30,16 @@ public final class IdxFile {
 
   private static final int GZIP_MAGIC_1 = 0x1f;
   private static final int GZIP_MAGIC_2 = 0x8b;
+  /** The most bytes one file may declare: what a Java array holds. */
+  static final long MAX_BYTES = Integer.MAX_VALUE - 16;
 
   /** Images as read: {@code count} row-major {@code rows x columns} images of bytes 0-255. */
   public record Images(int count, int rows, int columns, byte[] pixels) {
     public Images {
-      if ((long) count * rows * columns != pixels.length) {
+      if (count < 0 || rows < 0 || columns < 0 || !fits(count, rows, columns)
+          || (long) count * rows * columns != pixels.length) {
         throw new IllegalArgumentException(count + " images of " + rows + "x" + columns
-            + " need " + (long) count * rows * columns + " bytes, got " + pixels.length);
+            + " do not match " + pixels.length + " bytes");
       }
     }
 
@@ -70,12 +77,12 @@ public final class IdxFile {
       if (rows == 0 || columns == 0) {
         throw bad(name, "declares images of " + rows + " x " + columns + " pixels");
       }
-      long bytes = (long) count * rows * columns;
-      if (bytes > Integer.MAX_VALUE - 16) {
+      if (!fits(count, rows, columns)) {
         throw bad(name, "declares " + count + " images of " + rows + " x " + columns
-            + ", more than this reader holds in memory");
+            + " pixels, more than the " + MAX_BYTES + " bytes this reader holds in memory");
       }
-      byte[] pixels = body(in, name, (int) bytes, count + " images of " + rows + " x " + columns);
+      byte[] pixels = body(in, name, count * rows * columns,
+          count + " images of " + rows + " x " + columns);
       return new Images(count, rows, columns, pixels);
     });
   }
@@ -102,16 +109,19 @@ public final class IdxFile {
   }
 
   private static <T> T read(Source source, String name, Body<T> body) {
-    try (InputStream raw = new BufferedInputStream(source.open(), 1 << 16);
+    try (InputStream raw = new BufferedInputStream(new ReadFailures(source.open()), 1 << 16);
         DataInputStream in = new DataInputStream(maybeGunzip(raw))) {
       return body.read(in);
     } catch (NoSuchFileException e) {
       throw CourseException.badInput(name + ": no such file");
-    } catch (ZipException | EOFException e) {
-      // A damaged gzip stream: bad CRC, bad header, or cut off in the middle.
-      throw bad(name, "is a damaged or truncated gzip file (" + e.getMessage() + ")");
+    } catch (UncheckedIOException e) {
+      throw CourseException.badInput(name + ": cannot be read: " + e.getCause().getMessage(), e);
     } catch (IOException e) {
-      throw CourseException.badInput(name + ": cannot be read: " + e.getMessage(), e);
+      // Only the gzip layer throws checked exceptions here (the source's own failures are
+      // unchecked): a bad CRC or header, a cut-off stream, or data after the last member.
+      String reason = e.getMessage() == null ? "it ends too early" : e.getMessage();
+      throw CourseException.badInput(name + ": is a damaged or truncated gzip file ("
+          + reason.replaceAll("\\.$", "") + ")", e);
     }
   }
 
@@ -121,7 +131,55 @@ public final class IdxFile {
     int b1 = in.read();
     int b2 = in.read();
     in.reset();
-    return b1 == GZIP_MAGIC_1 && b2 == GZIP_MAGIC_2 ? new GZIPInputStream(in, 1 << 16) : in;
+    // decompressConcatenated: read every member, and refuse anything after the last one.
+    if (b1 != GZIP_MAGIC_1 || b2 != GZIP_MAGIC_2) {
+      return in;
+    }
+    return GzipCompressorInputStream.builder().setInputStream(in).setDecompressConcatenated(true)
+        .get();
+  }
+
+  /** Whether {@code count} images of {@code rows x columns} bytes fit in one array. */
+  static boolean fits(long count, long rows, long columns) {
+    long perImage = rows * columns; // each below 2^31: no overflow
+    return perImage <= MAX_BYTES && (perImage == 0 || count <= MAX_BYTES / perImage);
+  }
+
+  /**
+   * The source's own read failures (a disk error), rethrown unchecked so that the checked
+   * {@link IOException}s reaching {@link #read} are the gzip layer's verdicts on the data.
+   */
+  private static final class ReadFailures extends FilterInputStream {
+    ReadFailures(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public int read() {
+      try {
+        return in.read();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) {
+      try {
+        return in.read(b, off, len);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    @Override
+    public long skip(long n) {
+      try {
+        return in.skip(n);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
   }
 
   /** Reads and checks the magic number, then the {@code dimensions} sizes. */
@@ -143,15 +201,16 @@ public final class IdxFile {
     return dims;
   }
 
+  /**
+   * One big-endian int of the header. Read with {@code readNBytes}, which returns short at the end
+   * of a raw file, where the gzip layer throws for a cut-off stream: the two stay apart.
+   */
   private static int readHeaderInt(DataInputStream in, String name) throws IOException {
-    try {
-      return in.readInt();
-    } catch (EOFException e) {
-      if (e.getMessage() != null) {
-        throw e; // the gzip layer's "Unexpected end of ZLIB input stream": a cut-off .gz
-      }
+    byte[] bytes = in.readNBytes(Integer.BYTES);
+    if (bytes.length < Integer.BYTES) {
       throw bad(name, "is truncated: it ends inside its header");
     }
+    return ByteBuffer.wrap(bytes).getInt();
   }
 
   /** Reads exactly {@code bytes} bytes and checks that nothing follows them. */

@@ -19,6 +19,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.tensorflow.Graph;
 import org.tensorflow.Session;
+import org.tensorflow.exceptions.TFInvalidArgumentException;
 import org.tensorflow.exceptions.TensorFlowException;
 
 /**
@@ -77,9 +78,9 @@ public final class Checkpoints {
       writeState(dir, prefix);
       removeOld(dir, prefix, n);
       return written;
-    } catch (IOException | TensorFlowException e) {
-      throw new UncheckedIOException("Could not save the checkpoint to " + dir + ": "
-          + e.getMessage(), e instanceof IOException io ? io : new IOException(e));
+    } catch (IOException | TensorFlowException | TFInvalidArgumentException e) {
+      // TensorFlow's writer reports a bad path as an invalid argument, a full disk otherwise.
+      throw StagingFailures.of("save the checkpoint", dir, "--checkpoints", staging, e);
     } finally {
       AtomicFiles.deleteQuietly(staging);
     }

@@ -17,6 +17,8 @@ import org.tensorflow.Operand;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Session;
 import org.tensorflow.Signature;
+import org.tensorflow.exceptions.TFInvalidArgumentException;
+import org.tensorflow.exceptions.TensorFlowException;
 
 /**
  * SavedModels in TensorFlow Serving's layout, {@code <root>/<model>/<version>/}: tag
@@ -78,8 +80,7 @@ public final class SavedModels {
       long next = latestVersion(modelDir, System.err::println).orElse(0) + 1;
       while (true) {
         if (next >= MAX_VERSION) {
-          throw CourseException.badInput(modelDir + " has no version number left below "
-              + MAX_VERSION + ": move its highest version folders away");
+          throw noVersionLeft(modelDir);
         }
         Path version = modelDir.resolve(Long.toString(next));
         try {
@@ -97,12 +98,30 @@ public final class SavedModels {
           next++;
         }
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException("Could not export the SavedModel to " + modelDir + ": "
-          + e.getMessage(), e);
+    } catch (IOException | TensorFlowException | TFInvalidArgumentException e) {
+      // TensorFlow's writer reports a bad path as an invalid argument, a full disk otherwise.
+      throw StagingFailures.of("export the SavedModel", modelDir, "--models", temp, e);
     } finally {
       AtomicFiles.deleteQuietly(temp);
     }
+  }
+
+  /**
+   * Checks, before a run trains, that {@code model} under {@code root} has a version number left
+   * for its export (a stray folder named 999999999999999999 takes the last one).
+   *
+   * @throws CourseException (bad input) naming the folder and what to do
+   */
+  public static void requireVersionLeft(Path root, String model) {
+    Path modelDir = root.resolve(model);
+    if (latestVersion(modelDir).orElse(0) + 1 >= MAX_VERSION) {
+      throw noVersionLeft(modelDir);
+    }
+  }
+
+  private static CourseException noVersionLeft(Path modelDir) {
+    return CourseException.badInput(modelDir + " has no version number left below "
+        + MAX_VERSION + ": move its highest version folders away");
   }
 
   /** The highest numeric version folder under {@code modelDir}, TensorFlow Serving's choice. */

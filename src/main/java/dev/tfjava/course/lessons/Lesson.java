@@ -1,6 +1,7 @@
 package dev.tfjava.course.lessons;
 
 import dev.tfjava.course.CommandLines;
+import dev.tfjava.course.export.SavedModels;
 import dev.tfjava.course.io.WritableFolders;
 import dev.tfjava.course.train.Metrics;
 import dev.tfjava.course.train.SessionFactory;
@@ -47,6 +48,26 @@ public abstract class Lesson<R> implements Callable<Integer> {
   }
 
   /**
+   * The SavedModels the lesson exports, as folder names under {@code --models}; each must have a
+   * version number left before training starts.
+   */
+  protected List<String> exportedModels() {
+    return List.of();
+  }
+
+  /**
+   * Checks the lesson's own option values, each failure one line of bad input: before any work
+   * starts, and before {@link #applyQuick} lowers them (an out-of-range value is refused even then).
+   */
+  protected void validateOptions() {}
+
+  /**
+   * Under {@code --quick}, lowers the lesson's options to the smoke run's values, so that the run
+   * and metrics.json's {@code options} both use what actually ran.
+   */
+  protected void applyQuick() {}
+
+  /**
    * Whether {@code lessons all} runs this lesson. A lesson whose work another lesson of the
    * catalog already does (each sequence cell is part of {@code sequences}) says no.
    */
@@ -78,11 +99,16 @@ public abstract class Lesson<R> implements Callable<Integer> {
 
   private LessonRun<R> execute() throws Exception {
     long start = System.nanoTime();
-    // Options were validated while parsing; the folders are checked before any work starts.
+    // Options were parsed already; their values and the folders are checked before any work.
+    validateOptions();
     WritableFolders.require(options.out(name()), "--out");
     if (trainsModels()) {
       WritableFolders.require(options.checkpoints(), "--checkpoints");
       WritableFolders.require(options.models(), "--models");
+      exportedModels().forEach(model -> SavedModels.requireVersionLeft(options.models(), model));
+    }
+    if (options.quick()) {
+      applyQuick();
     }
     LessonContext context = new LessonContext(name(), options, defaultThreads());
     Map<String, Object> metrics = new LinkedHashMap<>();
@@ -104,7 +130,7 @@ public abstract class Lesson<R> implements Callable<Integer> {
     return new LessonRun<>(result, printed, file);
   }
 
-  /** Every option's value as parsed, keyed by its long name (without dashes). */
+  /** Every option's value as run (after {@link #applyQuick}), keyed by its long name. */
   private Map<String, Object> optionValues() {
     Map<String, Object> values = new LinkedHashMap<>();
     if (spec != null) {

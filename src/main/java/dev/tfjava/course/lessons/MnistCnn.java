@@ -122,9 +122,23 @@ public final class MnistCnn extends Lesson<MnistCnn.Result> {
   }
 
   @Override
+  protected List<String> exportedModels() {
+    return List.of(MODEL);
+  }
+
+  @Override
+  protected void applyQuick() {
+    epochs = Math.min(epochs, 1);
+  }
+
+  @Override
   protected ThreadSettings defaultThreads() {
-    // TensorFlow's own choice measured best for this CNN on 2 cores (BENCHMARKS.md).
-    return ThreadSettings.TENSORFLOW_DEFAULT;
+    // TensorFlow's intra-op choice; one inter-op thread. TensorFlow caches oneDNN primitives per
+    // thread that runs the op (tensorflow#54979): with two inter-op threads each built its own
+    // copies over the first epochs (+26 MiB after epoch 2 on the sample), with one they are built
+    // once, in the first epoch, and memory stays flat (scripts/bench-soak). The speed is the same
+    // within the noise (BENCHMARKS.md: 2/1 11.5 s/epoch against 13.1 for 0/0).
+    return new ThreadSettings(0, 1);
   }
 
   // ------------------------------------------------------------------------ construction phase
@@ -248,13 +262,12 @@ public final class MnistCnn extends Lesson<MnistCnn.Result> {
 
   @Override
   protected Result run(LessonContext context) {
-    validateOptions();
     var out = context.console();
 
     // Import the data: MNIST (or Fashion-MNIST), split as input_data.read_data_sets splits it.
     MnistDataset mnist = data.load();
     ImageSet train = context.quick() ? mnist.train().head(QUICK_TRAIN_IMAGES) : mnist.train();
-    int nEpochs = context.quick() ? Math.min(epochs, 1) : epochs;
+    int nEpochs = epochs;
     out.printf("Data: %s from %s (%s): %,d train / %,d validation / %,d test images%n",
         mnist.variant().id(), mnist.source().origin().label(), mnist.source().location(),
         train.count(), mnist.validation().count(), mnist.test().count());
@@ -351,7 +364,8 @@ public final class MnistCnn extends Lesson<MnistCnn.Result> {
     }
   }
 
-  private void validateOptions() {
+  @Override
+  protected void validateOptions() {
     if (epochs < (restore.given() ? 0 : 1)) { // 0 with --restore: restore, evaluate, export
       throw CourseException.badInput("--epochs must be >= 1 (>= 0 with --restore), got " + epochs);
     }

@@ -113,10 +113,20 @@ public abstract class SequenceLesson extends Lesson<SequenceLesson.Result> {
   }
 
   @Override
+  protected List<String> exportedModels() {
+    return cells().stream().map(CellKind::modelName).toList();
+  }
+
+  @Override
+  protected void applyQuick() {
+    iterations = Math.min(iterations, QUICK_ITERATIONS);
+    generate = Math.min(generate, QUICK_GENERATE);
+  }
+
+  @Override
   protected Result run(LessonContext context) {
-    validateOptions();
-    int nIterations = context.quick() ? Math.min(iterations, QUICK_ITERATIONS) : iterations;
-    int nGenerate = context.quick() ? Math.min(generate, QUICK_GENERATE) : generate;
+    int nIterations = iterations;
+    int nGenerate = generate;
     // One TensorBoard run folder for the lesson; with several cells, one subfolder per cell.
     // A --restore checkpoint must fit every cell's graph before the first cell trains.
     for (CellKind kind : cells()) {
@@ -137,7 +147,8 @@ public abstract class SequenceLesson extends Lesson<SequenceLesson.Result> {
     return new Result(results);
   }
 
-  private void validateOptions() {
+  @Override
+  protected void validateOptions() {
     int least = restore.given() ? 0 : 1; // 0: only restore, predict, generate, export
     if (iterations < least || iterations > MAX_ITERATIONS) {
       throw CourseException.badInput("--iterations must be between " + least + " and "

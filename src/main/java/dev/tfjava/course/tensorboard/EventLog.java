@@ -62,7 +62,13 @@ public final class EventLog implements AutoCloseable {
 
   /** The distribution of some values, e.g. a weight matrix at the end of an epoch. */
   public void histogram(String tag, long step, float[] values) {
-    write(summary(step, Summary.Value.newBuilder().setTag(tag).setHisto(Histograms.of(values))));
+    histogram(tag, step, values, values.length);
+  }
+
+  /** The distribution of {@code values[0..count)}, from a buffer reused between calls. */
+  public void histogram(String tag, long step, float[] values, int count) {
+    write(summary(step, Summary.Value.newBuilder().setTag(tag)
+        .setHisto(Histograms.of(values, count))));
   }
 
   /** The graph, for TensorBoard's Graphs tab (name scopes become collapsible boxes). */

@@ -14,13 +14,18 @@ final class Histograms {
   private Histograms() {}
 
   static HistogramProto of(float[] values) {
+    return of(values, values.length);
+  }
+
+  /** The histogram of {@code values[0..length)}: a reused buffer may be longer than its content. */
+  static HistogramProto of(float[] values, int length) {
     double[] counts = new double[LIMITS.length];
     double min = Double.POSITIVE_INFINITY;
     double max = Double.NEGATIVE_INFINITY;
     double sum = 0;
     double sumSquares = 0;
-    for (float f : values) {
-      double v = f;
+    for (int k = 0; k < length; k++) {
+      double v = values[k];
       min = Math.min(min, v);
       max = Math.max(max, v);
       sum += v;
@@ -28,9 +33,9 @@ final class Histograms {
       counts[bucketOf(v)]++;
     }
     HistogramProto.Builder proto = HistogramProto.newBuilder()
-        .setMin(values.length == 0 ? 0 : min)
-        .setMax(values.length == 0 ? 0 : max)
-        .setNum(values.length)
+        .setMin(length == 0 ? 0 : min)
+        .setMax(length == 0 ? 0 : max)
+        .setNum(length)
         .setSum(sum)
         .setSumSquares(sumSquares);
     for (int i = 0; i < counts.length;) {

@@ -48,6 +48,17 @@ public final class Tensors {
     return toArray(asFloat(tensor));
   }
 
+  /**
+   * Copies the values of a fetched float32 tensor into {@code into}, which must be at least that
+   * long, and returns their count: a buffer reused for every fetch allocates nothing per call.
+   */
+  public static int copyInto(Tensor tensor, float[] into) {
+    TFloat32 floats = asFloat(tensor);
+    int count = Math.toIntExact(floats.shape().size());
+    floats.copyTo(DataBuffers.of(into, false, false).narrow(count));
+    return count;
+  }
+
   /** The single value of a scalar float tensor. */
   public static float scalar(Tensor tensor) {
     return asFloat(tensor).getFloat();

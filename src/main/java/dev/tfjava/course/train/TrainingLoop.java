@@ -153,7 +153,9 @@ public final class TrainingLoop implements AutoCloseable {
 
   private Session.Runner feeds(Session.Runner runner) {
     runner.feed(xInput, x).feed(yInput, y);
-    constantFeeds.forEach(runner::feed);
+    for (Map.Entry<Operand<?>, Tensor> feed : constantFeeds.entrySet()) { // no lambda per step
+      runner.feed(feed.getKey(), feed.getValue());
+    }
     return runner;
   }
 

@@ -9,10 +9,13 @@ import dev.tfjava.course.CourseException;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Random;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -117,7 +120,7 @@ class IdxFileTest {
   void dataAfterTheDeclaredImages() throws IOException {
     Path file = dir.resolve("long");
     IdxFiles.writeImages(file, randomImages(2, 28, 28));
-    Files.write(file, new byte[] {1, 2, 3}, java.nio.file.StandardOpenOption.APPEND);
+    Files.write(file, new byte[] {1, 2, 3}, StandardOpenOption.APPEND);
     assertEquals(file + ": has data after the 2 images of 28 x 28 its header declares",
         failure(() -> IdxFile.readImages(file)));
   }
@@ -157,8 +160,70 @@ class IdxFileTest {
     gz[gz.length - 6] ^= 0x5a; // inside the CRC-32 trailer
     Files.write(file, gz);
     String message = failure(() -> IdxFile.readImages(file));
-    assertTrue(message.startsWith(file + ": is a damaged or truncated gzip file (Corrupt GZIP trailer)"),
+    assertEquals(file + ": is a damaged or truncated gzip file (Gzip-compressed data is corrupt (CRC32 error))",
         message);
+  }
+
+  @Test
+  void dimensionsWhoseProductOverflowsALongAreRefusedNamingThem() throws IOException {
+    // 3 x (2^31-1) x (2^31-1) wraps around 2^63; the check must not multiply them naively.
+    Path file = rawFile("huge", IdxFile.IMAGES_MAGIC, 3, Integer.MAX_VALUE, Integer.MAX_VALUE);
+    assertEquals(file + ": declares 3 images of 2147483647 x 2147483647 pixels, more than the "
+        + IdxFile.MAX_BYTES + " bytes this reader holds in memory", failure(() -> IdxFile.readImages(file)));
+    // Just over the limit in the count alone, and one image too large by itself.
+    Path many = rawFile("many", IdxFile.IMAGES_MAGIC, Integer.MAX_VALUE, 28, 28);
+    assertTrue(failure(() -> IdxFile.readImages(many)).startsWith(many + ": declares 2147483647 images"));
+    Path wide = rawFile("wide", IdxFile.IMAGES_MAGIC, 0, 65536, 32768);
+    assertTrue(failure(() -> IdxFile.readImages(wide)).startsWith(wide + ": declares 0 images of 65536 x 32768"));
+  }
+
+  @Test
+  void theSizeLimitIsExact() {
+    assertTrue(IdxFile.fits(1, 1, IdxFile.MAX_BYTES));
+    assertTrue(IdxFile.fits(IdxFile.MAX_BYTES / 784, 28, 28));
+    assertTrue(!IdxFile.fits(IdxFile.MAX_BYTES / 784 + 1, 28, 28));
+    assertTrue(!IdxFile.fits(3, Integer.MAX_VALUE, Integer.MAX_VALUE));
+    assertTrue(IdxFile.fits(Integer.MAX_VALUE, 0, 0)); // empty images are refused elsewhere
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"x", "trailing garbage\n", "\u001f"})
+  void trailingDataAfterTheGzipMemberIsRefused(String garbage) throws IOException {
+    Path file = dir.resolve("padded.gz");
+    IdxFiles.writeImages(file, randomImages(2, 28, 28));
+    Files.write(file, garbage.getBytes(StandardCharsets.ISO_8859_1),
+        StandardOpenOption.APPEND);
+    String message = failure(() -> IdxFile.readImages(file));
+    assertTrue(message.startsWith(file + ": is a damaged or truncated gzip file ("), message);
+  }
+
+  @Test
+  void concatenatedGzipMembersAreOneFileAsGzipReadsThem() throws IOException {
+    // `cat head.gz rest.gz` is a valid gzip file (gzip -t accepts it): the IDX data spans both.
+    Path whole = dir.resolve("whole-raw");
+    IdxFiles.writeLabels(whole, new byte[] {4, 2, 7, 1});
+    byte[] raw = Files.readAllBytes(whole);
+    Path head = dir.resolve("head.gz");
+    Path rest = dir.resolve("rest.gz");
+    Files.write(head, gzip(Arrays.copyOf(raw, 6)));
+    Files.write(rest, gzip(Arrays.copyOfRange(raw, 6, raw.length)));
+    Path file = dir.resolve("two-members.gz");
+    Files.write(file, concat(Files.readAllBytes(head), Files.readAllBytes(rest)));
+    assertArrayEquals(new byte[] {4, 2, 7, 1}, IdxFile.readLabels(file, 10));
+  }
+
+  private static byte[] gzip(byte[] data) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (GZIPOutputStream out = new GZIPOutputStream(bytes)) {
+      out.write(data);
+    }
+    return bytes.toByteArray();
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] both = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, both, a.length, b.length);
+    return both;
   }
 
   @Test

@@ -120,6 +120,45 @@ class SavedModelsTest {
   }
 
   @Test
+  void versionExhaustionIsFoundBeforeAnyExport() throws Exception {
+    SavedModels.requireVersionLeft(root, "m"); // no folder yet: version 1 is free
+    Path model = Files.createDirectories(root.resolve("m"));
+    Files.createDirectory(model.resolve("999999999999999998"));
+    SavedModels.requireVersionLeft(root, "m"); // ...999 is still free
+    Files.createDirectory(model.resolve("999999999999999999"));
+    CourseException e = assertThrows(CourseException.class,
+        () -> SavedModels.requireVersionLeft(root, "m"));
+    assertEquals(CourseException.BAD_INPUT, e.exitCode());
+    assertEquals(model + " has no version number left below 1000000000000000000: move its highest"
+        + " version folders away", e.getMessage());
+  }
+
+  @Test
+  void aFailureInsideTheStagingFolderNamesTheModelsFolderAndTheCause() throws Exception {
+    // A real failure of TensorFlow's own writer inside the hidden staging folder: a models folder
+    // whose path leaves too few characters of Linux's 4,096 for the staging files below it
+    // (".export-pid.../model/variables/variables.data-...tempstate..."), as a full disk would
+    // fail the same write.
+    org.junit.jupiter.api.Assumptions.assumeTrue(System.getProperty("os.name").equals("Linux"));
+    Path deep = root.toAbsolutePath();
+    while (deep.toString().length() < 4096 - 100) {
+      deep = deep.resolve("d".repeat(Math.min(200, 4096 - 100 - deep.toString().length())));
+    }
+    Path models = Files.createDirectories(deep);
+    CourseException e = assertThrows(CourseException.class,
+        () -> SavedModels.export(session, signature, models, "m"));
+    assertEquals(CourseException.ENVIRONMENT, e.exitCode());
+    assertEquals("Could not export the SavedModel to " + models.resolve("m") + ": File name too long",
+        e.getMessage());
+    // TensorFlow's own exception, which named the staging file.
+    assertEquals("org.tensorflow.exceptions", e.getCause().getClass().getPackageName());
+    assertTrue(e.getCause().getMessage().contains("/m/.export-pid"), "staging path in the cause");
+    try (var entries = Files.list(models.resolve("m"))) {
+      assertEquals(List.of(), entries.toList()); // staging removed, no version
+    }
+  }
+
+  @Test
   void concurrentExportsTakeDistinctVersionsAndStaleTempFoldersAreCleaned() throws Exception {
     Path model = Files.createDirectories(root.resolve("m"));
     Path stale = Files.createDirectory(model.resolve(".export-pid999999999-1-1"));

@@ -75,6 +75,14 @@ class MnistCnnCliTest {
   }
 
   @Test
+  void quickRecordsTheEpochsItRanNotTheDefault() throws IOException {
+    assertEquals(0, run("--quick", "--no-tensorboard"), err.toString());
+    JsonNode metrics = Metrics.json().readTree(dir.resolve("out/metrics.json").toFile());
+    assertEquals(1, metrics.at("/options/epochs").asInt());
+    assertEquals(1, metrics.get("epochs").size());
+  }
+
+  @Test
   void oneEpochOnTheEmbeddedSampleWritesEveryOutput() throws IOException {
     assertEquals(0, run("--epochs", "1"), err.toString());
     JsonNode metrics = Metrics.json().readTree(dir.resolve("out/metrics.json").toFile());

@@ -44,6 +44,10 @@ class SequenceLessonTest {
 
     JsonNode metrics = dev.tfjava.course.train.Metrics.json()
         .readTree(out.resolve("metrics.json").toFile());
+    // The options as run: --quick's values, not the defaults it replaced.
+    assertEquals(SequenceLesson.QUICK_ITERATIONS, metrics.at("/options/iterations").asInt());
+    assertEquals(SequenceLesson.QUICK_GENERATE, metrics.at("/options/generate").asInt());
+    assertTrue(metrics.at("/options/quick").asBoolean());
     assertEquals(3, metrics.get("models").size());
     JsonNode gru = metrics.get("models").get(2);
     assertEquals("gru", gru.get("model").asText());
@@ -66,6 +70,26 @@ class SequenceLessonTest {
     assertTrue(err.toString().contains("--iterations"), err.toString());
     assertEquals(1, err.toString().strip().lines().count(), err.toString());
     assertEquals(2, CommandLines.create(new LstmLesson()).execute("--learning-rate", "fast"));
+    // --quick would lower it to 50, but a value out of range is refused first.
+    assertEquals(2, CommandLines.create(new LstmLesson()).execute("--quick", "--iterations",
+        "20000000", "--out", temp.resolve("y").toString()));
+  }
+
+  @Test
+  void noVersionNumberLeftIsRefusedBeforeTrainingWritingNothing() throws Exception {
+    Path models = temp.resolve("models");
+    Files.createDirectories(models.resolve("lstm").resolve("999999999999999999"));
+    StringWriter err = new StringWriter();
+    CommandLine lstm = CommandLines.create(new LstmLesson());
+    lstm.setErr(new PrintWriter(err));
+    assertEquals(2, lstm.execute("--quick", "--out", temp.resolve("out").toString(), "--models",
+        models.toString(), "--checkpoints", temp.resolve("checkpoints").toString(), "--logdir",
+        temp.resolve("tf_logs").toString()));
+    assertEquals("lstm: " + models.resolve("lstm") + " has no version number left below"
+        + " 1000000000000000000: move its highest version folders away", err.toString().strip());
+    for (String written : new String[] {"out", "checkpoints", "tf_logs"}) {
+      assertTrue(!Files.exists(temp.resolve(written)), written);
+    }
   }
 
   @Test
