@@ -2,11 +2,14 @@ package dev.tfjava.course.cli;
 
 import dev.tfjava.course.CommandLines;
 import dev.tfjava.course.CourseException;
-import dev.tfjava.course.serve.LoadedModel;
-import dev.tfjava.course.serve.ModelSource;
-import dev.tfjava.course.serve.Predictor;
-import dev.tfjava.course.serve.ServingException;
-import dev.tfjava.course.serve.VersionFolders;
+import dev.tfjava.course.serve.core.ErrorCode;
+import dev.tfjava.course.serve.core.LoadedModel;
+import dev.tfjava.course.serve.core.ModelSource;
+import dev.tfjava.course.serve.core.ModelSpec;
+import dev.tfjava.course.serve.core.Predictor;
+import dev.tfjava.course.serve.core.ServingException;
+import dev.tfjava.course.serve.core.VersionFolders;
+import dev.tfjava.course.serve.json.JsonPredictor;
 import dev.tfjava.course.train.ThreadSettings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -58,13 +61,13 @@ public final class PredictCommand implements Callable<Integer> {
     String name = model.toAbsolutePath().normalize().getFileName().toString();
     LoadedModel loaded = load(name, chosen, versionDir);
     try {
-      byte[] response = new Predictor(ModelSource.of(loaded))
-          .predict(name, OptionalLong.of(chosen), body);
+      byte[] response = new JsonPredictor(new Predictor(ModelSource.of(loaded)))
+          .predict(ModelSpec.of(name, OptionalLong.of(chosen)), body);
       System.out.println(new String(response, StandardCharsets.UTF_8));
       return 0;
     } catch (ServingException e) {
-      throw new CourseException(e.status() < 500 ? CourseException.BAD_INPUT : 1,
-          "--input " + input + ": " + e.getMessage() + " (HTTP " + e.status() + ")");
+      throw new CourseException(e.code() == ErrorCode.INTERNAL ? 1 : CourseException.BAD_INPUT,
+          "--input " + input + ": " + e.getMessage() + " (" + e.code() + ")");
     } finally {
       loaded.release();
     }

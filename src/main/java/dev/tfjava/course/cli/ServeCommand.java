@@ -2,7 +2,7 @@ package dev.tfjava.course.cli;
 
 import dev.tfjava.course.CommandLines;
 import dev.tfjava.course.CourseException;
-import dev.tfjava.course.serve.ModelRepository;
+import dev.tfjava.course.serve.core.ModelRepository;
 import dev.tfjava.course.serve.ServingServer;
 import dev.tfjava.course.train.ThreadSettings;
 import java.nio.file.Files;

@@ -2,6 +2,7 @@ package dev.tfjava.course.serve;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.tfjava.course.serve.core.ModelRepository;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;

@@ -1,4 +1,4 @@
-package dev.tfjava.course.serve;
+package dev.tfjava.course.serve.core;
 
 import java.util.Arrays;
 import org.tensorflow.proto.DataType;

@@ -1,5 +1,8 @@
-package dev.tfjava.course.serve;
+package dev.tfjava.course.serve.rest;
 
+import dev.tfjava.course.serve.core.ModelSpec;
+import dev.tfjava.course.serve.core.ServingException;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -10,7 +13,7 @@ import java.util.regex.Pattern;
  * {@code GET /v1/models/{name}[/versions/{n}]/metadata} and
  * {@code POST /v1/models/{name}[/versions/{n}]:predict}.
  */
-record RestRoute(Kind kind, String model, OptionalLong version) {
+record RestRoute(Kind kind, ModelSpec spec) {
 
   /** What a path asks for, with the one HTTP method it accepts. */
   enum Kind {
@@ -27,13 +30,13 @@ record RestRoute(Kind kind, String model, OptionalLong version) {
       "/v1/models/([^/:]+)(?:/versions/([^/:]+))?(/metadata|:[A-Za-z]+)?/?");
 
   /**
-   * @throws ServingException 404 for a path outside the API, 405 for the wrong HTTP method, 400 for
-   *     a version that is not a number
+   * @throws HttpError 404 for a path outside the API, 405 for the wrong HTTP method, 400 for a
+   *     version that is not a number
    */
   static RestRoute parse(String method, String path) {
     Matcher m = PATH.matcher(path);
     if (!m.matches()) {
-      throw ServingException.notFound("Unknown path " + path + " (the API is /v1/models/{name}"
+      throw new HttpError(404, "Unknown path " + path + " (the API is /v1/models/{name}"
           + "[/versions/{n}] with /metadata or :predict)");
     }
     String suffix = m.group(3);
@@ -45,22 +48,25 @@ record RestRoute(Kind kind, String model, OptionalLong version) {
     } else if (suffix.equals(":predict")) {
       kind = Kind.PREDICT;
     } else {
-      throw ServingException.notFound("Unsupported API " + suffix + ": this server implements"
+      throw new HttpError(404, "Unsupported API " + suffix + ": this server implements"
           + " :predict (not :classify or :regress)");
     }
     if (!kind.method.equals(method)) {
-      throw ServingException.methodNotAllowed(kind.method, "Method " + method + " is not allowed on " + path
-          + "; use " + kind.method);
+      throw HttpError.methodNotAllowed(kind.method, "Method " + method + " is not allowed on "
+          + path + "; use " + kind.method);
     }
     OptionalLong version = OptionalLong.empty();
     if (m.group(2) != null) {
       try {
         version = OptionalLong.of(Long.parseLong(m.group(2)));
       } catch (NumberFormatException e) {
-        throw ServingException.badRequest("Failed to convert version: " + m.group(2)
-            + " to numeric.");
+        throw new HttpError(400, "Failed to convert version: " + m.group(2) + " to numeric.");
       }
     }
-    return new RestRoute(kind, m.group(1), version);
+    try {
+      return new RestRoute(kind, new ModelSpec(m.group(1), version, Optional.empty()));
+    } catch (ServingException e) {
+      throw HttpError.of(e);
+    }
   }
 }

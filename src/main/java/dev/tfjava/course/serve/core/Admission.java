@@ -1,4 +1,4 @@
-package dev.tfjava.course.serve;
+package dev.tfjava.course.serve.core;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -6,22 +6,23 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Which requests the server takes on: at most {@code maxRequests} at once (running or waiting for
  * a worker, bodies still arriving included) and at most {@code maxBytes} of request bodies held at
- * once. Both are decided from the request head (the Content-Length), before a byte of the body is
- * read, so an overloaded server answers 503 at once instead of buffering what it cannot run.
+ * once, shared by every front door. REST decides both from the request head (the Content-Length),
+ * before a byte of the body is read, so an overloaded server answers 503 at once instead of
+ * buffering what it cannot run.
  */
-final class Admission {
+public final class Admission {
   private final int maxRequests;
   private final long maxBytes;
   private final AtomicInteger requests = new AtomicInteger();
   private final AtomicLong bytes = new AtomicLong();
 
-  Admission(int maxRequests, long maxBytes) {
+  public Admission(int maxRequests, long maxBytes) {
     this.maxRequests = maxRequests;
     this.maxBytes = maxBytes;
   }
 
   /** Takes one request slot; false when all are taken. */
-  boolean tryEnter() {
+  public boolean tryEnter() {
     while (true) {
       int now = requests.get();
       if (now >= maxRequests) {
@@ -34,12 +35,12 @@ final class Admission {
   }
 
   /** Gives a slot back. */
-  void leave() {
+  public void leave() {
     requests.decrementAndGet();
   }
 
   /** Reserves {@code n} body bytes; false when that would pass the budget. */
-  boolean tryReserve(long n) {
+  public boolean tryReserve(long n) {
     while (true) {
       long now = bytes.get();
       if (now + n > maxBytes) {
@@ -52,12 +53,12 @@ final class Admission {
   }
 
   /** Returns {@code n} reserved bytes. */
-  void release(long n) {
+  public void release(long n) {
     bytes.addAndGet(-n);
   }
 
   /** Bytes reserved now (for tests and logs). */
-  long bytesInFlight() {
+  public long bytesInFlight() {
     return bytes.get();
   }
 }

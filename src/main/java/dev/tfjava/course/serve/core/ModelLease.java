@@ -1,4 +1,4 @@
-package dev.tfjava.course.serve;
+package dev.tfjava.course.serve.core;
 
 /**
  * A request's hold on one loaded model version: while it is open the bundle stays loaded even if

@@ -1,5 +1,6 @@
-package dev.tfjava.course.serve;
+package dev.tfjava.course.serve.json;
 
+import dev.tfjava.course.serve.core.VersionStatus;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,17 +11,18 @@ import java.util.Map;
  * "status": {"error_code": "OK", "error_message": ""}}]}} (int64 versions are strings in proto3
  * JSON).
  */
-final class ModelStatusResponse {
-  private ModelStatusResponse() {}
+public final class ModelStatusJson {
+  private ModelStatusJson() {}
 
-  static byte[] write(List<ModelRepository.VersionState> versions) {
+  /** The status of {@code versions}. */
+  public static byte[] write(List<VersionStatus> versions) {
     List<Map<String, Object>> entries = versions.stream().map(v -> {
       Map<String, Object> entry = new LinkedHashMap<>();
       entry.put("version", Long.toString(v.version()));
-      entry.put("state", v.state());
+      entry.put("state", v.state().name());
       Map<String, Object> status = new LinkedHashMap<>();
-      status.put("error_code", "OK");
-      status.put("error_message", "");
+      status.put("error_code", v.errorCode().name());
+      status.put("error_message", v.errorMessage());
       entry.put("status", status);
       return entry;
     }).toList();

@@ -1,21 +1,16 @@
-package dev.tfjava.course.serve;
+package dev.tfjava.course.serve.json;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.tfjava.course.serve.core.ServingException;
+import dev.tfjava.course.serve.core.TensorSpec;
+import dev.tfjava.course.serve.core.TensorValues;
 import java.io.IOException;
 import java.util.Arrays;
-import org.tensorflow.Tensor;
-import org.tensorflow.ndarray.Shape;
-import org.tensorflow.ndarray.buffer.DataBuffers;
-import org.tensorflow.types.TBool;
-import org.tensorflow.types.TFloat32;
-import org.tensorflow.types.TFloat64;
-import org.tensorflow.types.TInt32;
-import org.tensorflow.types.TInt64;
 
 /**
  * Reads one signature input from a streaming JSON parser (a scalar or nested lists) straight into
- * a primitive array of the declared dtype: no tree of JSON nodes, so a value costs its tensor's
+ * a primitive array of the declared dtype ({@link TensorValues}): no tree of JSON nodes, so a value costs its tensor's
  * bytes. The nesting gives the shape, found while reading: the first list to close at each depth
  * fixes that dimension, every later one must match (else "ragged"), and leaves may only sit at one
  * depth. Floats must be finite: none of the course's models means anything by NaN or infinity.
@@ -69,30 +64,15 @@ final class TensorDecoder {
   long[] shape() {
     long[] shape = Arrays.copyOf(dims, Math.max(rank, 0));
     if (!spec.accepts(shape)) {
-      throw ServingException.badRequest("input '" + spec.alias() + "' has shape "
+      throw ServingException.invalidArgument("input '" + spec.alias() + "' has shape "
           + TensorSpec.formatShape(shape) + " but the signature expects " + spec.shapeText());
     }
     return shape;
   }
 
-  /** Whether the signature leaves this input's first (batch) dimension free. */
-  boolean freeBatch() {
-    return !spec.unknownRank() && spec.dims().length > 0 && spec.dims()[0] < 0;
-  }
-
-  /**
-   * A tensor of rows {@code [from, from + rows)} of the first dimension (the whole value for a
-   * scalar); the caller closes it.
-   */
-  Tensor tensor(long from, long rows) {
-    long[] shape = shape();
-    if (shape.length == 0) {
-      return leaves.tensor(Shape.scalar(), 0, 1);
-    }
-    long rowSize = shape[0] == 0 ? 0 : leaves.count / shape[0];
-    long[] part = shape.clone();
-    part[0] = rows;
-    return leaves.tensor(Shape.of(part), (int) (from * rowSize), (int) (rows * rowSize));
+  /** The values read, in the shape read (checked against the signature's). */
+  TensorValues values() {
+    return leaves.values(shape());
   }
 
   private void value(JsonParser json, int depth) throws IOException {
@@ -139,7 +119,7 @@ final class TensorDecoder {
     for (int d = 0; d < depth; d++) {
       where.append('[').append(index[d]).append(']');
     }
-    return ServingException.badRequest("input '" + spec.alias() + "'"
+    return ServingException.invalidArgument("input '" + spec.alias() + "'"
         + (where.length() > 0 ? " at " + where : "") + ": " + what);
   }
 
@@ -158,7 +138,7 @@ final class TensorDecoder {
     /** Resizes the array to {@code newCapacity}. */
     abstract void grow(int newCapacity);
 
-    abstract Tensor tensor(Shape shape, int offset, int size);
+    abstract TensorValues values(long[] shape);
 
     final void put(JsonParser json, TensorDecoder decoder, int depth) throws IOException {
       if (count == capacity) {
@@ -224,9 +204,8 @@ final class TensorDecoder {
             values = Arrays.copyOf(values, newCapacity);
           }
 
-          @Override Tensor tensor(Shape shape, int offset, int size) {
-            return TFloat32.tensorOf(shape,
-                DataBuffers.of(values, true, false).slice(offset, size));
+          @Override TensorValues values(long[] shape) {
+            return TensorValues.ofFloats(shape, values);
           }
         };
         case DT_DOUBLE -> new Leaves() {
@@ -245,9 +224,8 @@ final class TensorDecoder {
             values = Arrays.copyOf(values, newCapacity);
           }
 
-          @Override Tensor tensor(Shape shape, int offset, int size) {
-            return TFloat64.tensorOf(shape,
-                DataBuffers.of(values, true, false).slice(offset, size));
+          @Override TensorValues values(long[] shape) {
+            return TensorValues.ofDoubles(shape, values);
           }
         };
         case DT_INT32 -> new Leaves() {
@@ -270,9 +248,8 @@ final class TensorDecoder {
             values = Arrays.copyOf(values, newCapacity);
           }
 
-          @Override Tensor tensor(Shape shape, int offset, int size) {
-            return TInt32.tensorOf(shape,
-                DataBuffers.of(values, true, false).slice(offset, size));
+          @Override TensorValues values(long[] shape) {
+            return TensorValues.ofInts(shape, values);
           }
         };
         case DT_INT64 -> new Leaves() {
@@ -295,9 +272,8 @@ final class TensorDecoder {
             values = Arrays.copyOf(values, newCapacity);
           }
 
-          @Override Tensor tensor(Shape shape, int offset, int size) {
-            return TInt64.tensorOf(shape,
-                DataBuffers.of(values, true, false).slice(offset, size));
+          @Override TensorValues values(long[] shape) {
+            return TensorValues.ofLongs(shape, values);
           }
         };
         case DT_BOOL -> new Leaves() {
@@ -320,12 +296,11 @@ final class TensorDecoder {
             values = Arrays.copyOf(values, newCapacity);
           }
 
-          @Override Tensor tensor(Shape shape, int offset, int size) {
-            return TBool.tensorOf(shape,
-                DataBuffers.of(values, true, false).slice(offset, size));
+          @Override TensorValues values(long[] shape) {
+            return TensorValues.ofBooleans(shape, values);
           }
         };
-        default -> throw ServingException.badRequest("input '" + spec.alias() + "' has dtype "
+        default -> throw ServingException.invalidArgument("input '" + spec.alias() + "' has dtype "
             + spec.dtype() + ", which this server does not decode (float, double, int32, int64"
             + " and bool are supported)");
       };

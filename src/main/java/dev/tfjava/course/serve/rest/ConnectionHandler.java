@@ -1,5 +1,6 @@
-package dev.tfjava.course.serve;
+package dev.tfjava.course.serve.rest;
 
+import dev.tfjava.course.serve.core.ServingCore;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
@@ -26,12 +27,9 @@ import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
-import java.util.function.Consumer;
 
 /**
  * One HTTP/1.1 connection, driven on its event loop: the request head and body are decoded there
@@ -45,8 +43,7 @@ import java.util.function.Consumer;
  */
 final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   /** What every connection shares. */
-  record Server(ServingServer.Settings settings, Admission admission, RestApi api,
-      ExecutorService workers, BooleanSupplier closing, Consumer<String> log) {}
+  record Server(RestServer.Limits limits, ServingCore core, RestApi api) {}
 
   private enum State { IDLE, HEAD, BODY, RUNNING, WRITING, DRAINING }
 
@@ -67,7 +64,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   // The request being received.
   private String what;
   private RestRoute route;
-  private ServingException routeError;
+  private HttpError routeError;
   private boolean keepAlive;
   private boolean admitted;
   private long reserved;
@@ -93,7 +90,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
       if (state == State.IDLE) {
         state = State.HEAD;
         // The handler's own context: an answer written from here would miss the HTTP encoder.
-        schedule(self, server.settings().headerTimeout());
+        schedule(self, server.limits().headerTimeout());
       }
       ctx.fireChannelRead(msg);
     }
@@ -106,7 +103,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
-    schedule(ctx, server.settings().idleTimeout());
+    schedule(ctx, server.limits().idleTimeout());
     ctx.fireChannelActive();
   }
 
@@ -141,39 +138,39 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
   private void startRequest(ChannelHandlerContext ctx, HttpRequest request) {
     state = State.BODY;
-    schedule(ctx, server.settings().bodyTimeout());
+    schedule(ctx, server.limits().bodyTimeout());
     what = request.method() + " " + abbreviate(request.uri());
     keepAlive = HttpUtil.isKeepAlive(request);
     received = 0;
     try {
       route = RestRoute.parse(request.method().name(), new QueryStringDecoder(request.uri()).path());
       routeError = null;
-    } catch (ServingException e) {
+    } catch (HttpError e) {
       route = null;
       routeError = e;
     } catch (IllegalArgumentException e) {
       route = null;
-      routeError = ServingException.badRequest("Bad URL " + abbreviate(request.uri()) + ": "
+      routeError = new HttpError(400, "Bad URL " + abbreviate(request.uri()) + ": "
           + e.getMessage());
     }
     long length = HttpUtil.getContentLength(request, -1L);
-    long limit = server.settings().maxBodyBytes();
+    long limit = server.limits().maxBodyBytes();
     if (length > limit) {
       refuse(ctx, tooLarge());
       return;
     }
     if (routeError == null) {
-      if (server.closing().getAsBoolean()) {
-        refuse(ctx, new ServingException(503, "The server is shutting down; retry later"));
+      if (server.core().closing().getAsBoolean()) {
+        refuse(ctx, new HttpError(503, "The server is shutting down; retry later"));
         return;
       }
-      if (!server.admission().tryEnter()) {
+      if (!server.core().admission().tryEnter()) {
         refuse(ctx, overloaded("all workers busy and the queue full"));
         return;
       }
       admitted = true;
       if (route.kind() == RestRoute.Kind.PREDICT) {
-        if (length > 0 && !server.admission().tryReserve(length)) {
+        if (length > 0 && !server.core().admission().tryReserve(length)) {
           refuse(ctx, overloaded("too many request bytes in flight"));
           return;
         }
@@ -191,7 +188,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   private void addBody(ChannelHandlerContext ctx, ByteBuf content) {
     int n = content.readableBytes();
     received += n;
-    if (received > server.settings().maxBodyBytes()) {
+    if (received > server.limits().maxBodyBytes()) {
       refuse(ctx, tooLarge());
       return;
     }
@@ -200,7 +197,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     }
     if (received > reserved) {
       // A chunked body: its bytes are reserved as they come.
-      if (!server.admission().tryReserve(received - reserved)) {
+      if (!server.core().admission().tryReserve(received - reserved)) {
         refuse(ctx, overloaded("too many request bytes in flight"));
         return;
       }
@@ -211,8 +208,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
   private void bodyComplete(ChannelHandlerContext ctx) {
     if (routeError != null) {
-      respond(ctx, new RestApi.Response(routeError.status(),
-          ServingJson.error(routeError.getMessage()), routeError.allowedMethod()), keepAlive);
+      respond(ctx, RestApi.Response.error(routeError), keepAlive);
       return;
     }
     state = State.RUNNING;
@@ -228,21 +224,21 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     reserved = 0;
     admitted = false;
     try {
-      server.workers().execute(() -> {
+      server.core().workers().execute(() -> {
         RestApi.Response response;
         try {
           response = server.api().answer(running, taken, request);
         } finally {
           taken.release();
-          server.admission().release(bytes);
-          server.admission().leave();
+          server.core().admission().release(bytes);
+          server.core().admission().leave();
         }
         ctx.executor().execute(() -> respond(ctx, response, alive));
       });
     } catch (RejectedExecutionException e) {
       taken.release();
-      server.admission().release(bytes);
-      server.admission().leave();
+      server.core().admission().release(bytes);
+      server.core().admission().leave();
       respond(ctx, RestApi.Response.error(503, "The server is shutting down; retry later"), false);
     }
   }
@@ -252,11 +248,11 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     String message;
     if (cause instanceof TooLongHttpLineException) {
       status = 414;
-      message = "The request line is longer than " + ServingServer.MAX_REQUEST_LINE_BYTES
+      message = "The request line is longer than " + RestServer.MAX_REQUEST_LINE_BYTES
           + " bytes";
     } else if (cause instanceof TooLongHttpHeaderException) {
       status = 431;
-      message = "The request headers are larger than " + ServingServer.MAX_HEADER_BYTES
+      message = "The request headers are larger than " + RestServer.MAX_HEADER_BYTES
           + " bytes";
     } else if (cause instanceof TooLongFrameException) {
       status = 400;
@@ -273,15 +269,15 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   }
 
   /** Answers a request that is not taken on, without reading its body, and closes. */
-  private void refuse(ChannelHandlerContext ctx, ServingException e) {
+  private void refuse(ChannelHandlerContext ctx, HttpError e) {
     settle();
-    respond(ctx, new RestApi.Response(e.status(), ServingJson.error(e.getMessage()), null), false);
+    respond(ctx, RestApi.Response.error(e), false);
   }
 
   private void respond(ChannelHandlerContext ctx, RestApi.Response response, boolean alive) {
     boolean keep = alive && !inputClosed && ctx.channel().isActive();
     state = State.WRITING;
-    schedule(ctx, server.settings().bodyTimeout());
+    schedule(ctx, server.limits().bodyTimeout());
     FullHttpResponse http = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
         HttpResponseStatus.valueOf(response.status()), Unpooled.wrappedBuffer(response.body()));
     http.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
@@ -306,14 +302,14 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   /** Back to waiting for a request; replays what a pipelining client sent meanwhile. */
   private void nextRequest(ChannelHandlerContext ctx) {
     state = State.IDLE;
-    schedule(ctx, server.settings().idleTimeout());
+    schedule(ctx, server.limits().idleTimeout());
     route = null;
     routeError = null;
     while (!queued.isEmpty() && (state == State.IDLE || state == State.HEAD
         || state == State.BODY)) {
       if (state == State.IDLE) {
         state = State.HEAD;
-        schedule(ctx, server.settings().headerTimeout());
+        schedule(ctx, server.limits().headerTimeout());
       }
       handle(ctx, queued.poll());
     }
@@ -364,7 +360,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     if (!(cause instanceof IOException)) {
-      server.log().accept("connection error: " + cause);
+      server.core().log().accept("connection error: " + cause);
     }
     ctx.close(); // a reset or broken pipe: the client is gone
   }
@@ -375,10 +371,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
       body.release();
       body = null;
     }
-    server.admission().release(reserved);
+    server.core().admission().release(reserved);
     reserved = 0;
     if (admitted) {
-      server.admission().leave();
+      server.core().admission().leave();
       admitted = false;
     }
   }
@@ -405,9 +401,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   private void timeout(ChannelHandlerContext ctx, State phase) {
     switch (phase) {
       case HEAD -> respond408(ctx, "The request head did not arrive within "
-          + server.settings().headerTimeout().toSeconds() + " s");
+          + server.limits().headerTimeout().toSeconds() + " s");
       case BODY -> respond408(ctx, "The request body did not arrive within "
-          + server.settings().bodyTimeout().toSeconds() + " s");
+          + server.limits().bodyTimeout().toSeconds() + " s");
       default -> ctx.close(); // idle, a client not reading its answer, or the drain's end
     }
   }
@@ -417,13 +413,13 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     respond(ctx, RestApi.Response.error(408, message), false);
   }
 
-  private ServingException tooLarge() {
-    return new ServingException(413, "The request body is larger than the server's limit of "
-        + server.settings().maxBodyBytes() + " bytes (serve --max-body-mb)");
+  private HttpError tooLarge() {
+    return new HttpError(413, "The request body is larger than the server's limit of "
+        + server.limits().maxBodyBytes() + " bytes (serve --max-body-mb)");
   }
 
-  private static ServingException overloaded(String why) {
-    return new ServingException(503, "The server is overloaded (" + why + "); retry later");
+  private static HttpError overloaded(String why) {
+    return new HttpError(503, "The server is overloaded (" + why + "); retry later");
   }
 
   private static String abbreviate(String text) {

@@ -1,12 +1,20 @@
-package dev.tfjava.course.serve;
+package dev.tfjava.course.serve.rest;
 
+import dev.tfjava.course.serve.core.ModelLease;
+import dev.tfjava.course.serve.core.ModelRepository;
+import dev.tfjava.course.serve.core.PredictService;
+import dev.tfjava.course.serve.core.ServingException;
+import dev.tfjava.course.serve.json.JsonPredictor;
+import dev.tfjava.course.serve.json.ModelMetadataJson;
+import dev.tfjava.course.serve.json.ModelStatusJson;
+import dev.tfjava.course.serve.json.ServingJson;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufInputStream;
 import java.util.function.Consumer;
 
 /**
  * TF Serving's REST API as a function from a routed request to a response, transport aside: every
- * outcome becomes a status and a JSON body, {@code {"error": ...}} with the right status for a
+ * outcome becomes a status and a JSON body, {@code {"error": ...}} with TF Serving's status for a
  * {@link ServingException}, 503 when memory ran out, and 500 for anything unexpected (also logged
  * with its stack trace). Nothing a client sends can escape {@link #answer}.
  */
@@ -16,15 +24,19 @@ final class RestApi {
     static Response error(int status, String message) {
       return new Response(status, ServingJson.error(message), null);
     }
+
+    static Response error(HttpError e) {
+      return new Response(e.status(), ServingJson.error(e.getMessage()), e.allow());
+    }
   }
 
   private final ModelRepository repository;
-  private final Predictor predictor;
+  private final JsonPredictor predictor;
   private final Consumer<String> log;
 
-  RestApi(ModelRepository repository, Consumer<String> log) {
+  RestApi(ModelRepository repository, PredictService predictions, Consumer<String> log) {
     this.repository = repository;
-    this.predictor = new Predictor(repository);
+    this.predictor = new JsonPredictor(predictions);
     this.log = log;
   }
 
@@ -32,19 +44,18 @@ final class RestApi {
   Response answer(RestRoute route, ByteBuf body, String what) {
     try {
       byte[] json = switch (route.kind()) {
-        case STATUS -> ModelStatusResponse.write(repository.status(route.model(),
-            route.version()));
+        case STATUS -> ModelStatusJson.write(repository.status(route.spec()));
         case METADATA -> {
-          try (ModelLease lease = repository.acquire(route.model(), route.version())) {
-            yield ModelMetadataResponse.write(lease.model());
+          try (ModelLease lease = repository.acquire(route.spec())) {
+            yield ModelMetadataJson.write(lease.model());
           }
         }
-        case PREDICT -> predictor.predict(route.model(), route.version(),
+        case PREDICT -> predictor.predict(route.spec(),
             () -> ServingJson.parser(new ByteBufInputStream(body.duplicate())));
       };
       return new Response(200, json, null);
     } catch (ServingException e) {
-      return new Response(e.status(), ServingJson.error(e.getMessage()), e.allowedMethod());
+      return Response.error(HttpError.of(e));
     } catch (OutOfMemoryError e) {
       // The heap or JavaCPP's native cap: this request is lost, the server is not.
       log.accept("out of memory on " + what + ": " + e.getMessage());

@@ -1,4 +1,4 @@
-package dev.tfjava.course.serve;
+package dev.tfjava.course.serve.core;
 
 import dev.tfjava.course.export.SavedModels;
 import dev.tfjava.course.train.ThreadSettings;
@@ -84,8 +84,8 @@ public final class LoadedModel {
   /**
    * The signature a predict request asks for ({@code serving_default} when none is named).
    *
-   * @throws ServingException 404 if the model has no such signature, 400 if it is not a predict
-   *     signature
+   * @throws ServingException NOT_FOUND if the model has no such signature, INVALID_ARGUMENT if it
+   *     is not a predict signature
    */
   public ServingSignature predictSignature(String key) {
     ServingSignature signature = signatures.get(key);
@@ -95,7 +95,7 @@ public final class LoadedModel {
           + " (it has " + functions.keySet().stream().sorted().toList() + ")");
     }
     if (!signature.predictable()) {
-      throw ServingException.badRequest("Signature \"" + key + "\" has method name \""
+      throw ServingException.invalidArgument("Signature \"" + key + "\" has method name \""
           + signature.methodName() + "\", not tensorflow/serving/predict");
     }
     return signature;

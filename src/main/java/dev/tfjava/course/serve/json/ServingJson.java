@@ -1,4 +1,4 @@
-package dev.tfjava.course.serve;
+package dev.tfjava.course.serve.json;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;

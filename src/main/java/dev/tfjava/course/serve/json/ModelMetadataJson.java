@@ -1,5 +1,8 @@
-package dev.tfjava.course.serve;
+package dev.tfjava.course.serve.json;
 
+import dev.tfjava.course.serve.core.LoadedModel;
+import dev.tfjava.course.serve.core.ServingSignature;
+import dev.tfjava.course.serve.core.TensorSpec;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,10 +13,11 @@ import java.util.Map;
  * {@code tensor_shape} with string sizes, the graph tensor {@code name}) and method name, in the
  * field names and nesting of the protobuf JSON mapping TF Serving prints.
  */
-final class ModelMetadataResponse {
-  private ModelMetadataResponse() {}
+public final class ModelMetadataJson {
+  private ModelMetadataJson() {}
 
-  static byte[] write(LoadedModel model) {
+  /** The metadata of {@code model}: its spec and every signature. */
+  public static byte[] write(LoadedModel model) {
     Map<String, Object> signatures = new LinkedHashMap<>();
     model.signatures().forEach((key, signature) -> signatures.put(key, signatureDef(signature)));
     Map<String, Object> spec = new LinkedHashMap<>();

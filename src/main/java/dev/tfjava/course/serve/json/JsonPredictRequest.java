@@ -1,16 +1,18 @@
-package dev.tfjava.course.serve;
+package dev.tfjava.course.serve.json;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import dev.tfjava.course.serve.core.ServingException;
+import dev.tfjava.course.serve.core.ServingSignature;
+import dev.tfjava.course.serve.core.TensorValues;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.tensorflow.Signature;
-import org.tensorflow.Tensor;
 
 /**
  * The body of a {@code :predict} call in TensorFlow Serving's JSON: an optional
@@ -22,7 +24,7 @@ import org.tensorflow.Tensor;
  * the top level (the signature's name may come after the values), then {@link #decode} reads the
  * values straight into one primitive array per input.
  */
-public final class PredictRequest {
+public final class JsonPredictRequest {
 
   /** Which of the two request formats was used; the response answers in the same one. */
   public enum Format {
@@ -47,20 +49,20 @@ public final class PredictRequest {
   private final String signatureName;
   private final Format format;
 
-  private PredictRequest(Body body, String signatureName, Format format) {
+  private JsonPredictRequest(Body body, String signatureName, Format format) {
     this.body = body;
     this.signatureName = signatureName;
     this.format = format;
   }
 
-  /** Checks the body's top level; any problem is a 400 naming it. */
-  public static PredictRequest scan(Body body) {
+  /** Checks the body's top level; any problem is an INVALID_ARGUMENT naming it. */
+  public static JsonPredictRequest scan(Body body) {
     String signatureName = Signature.DEFAULT_KEY;
     boolean instances = false;
     boolean inputs = false;
     try (JsonParser json = body.open()) {
       if (json.nextToken() != JsonToken.START_OBJECT) {
-        throw ServingException.badRequest("The request body must be a JSON object");
+        throw ServingException.invalidArgument("The request body must be a JSON object");
       }
       while (json.nextToken() == JsonToken.FIELD_NAME) {
         String key = json.currentName();
@@ -68,7 +70,7 @@ public final class PredictRequest {
         switch (key) {
           case "signature_name" -> {
             if (value != JsonToken.VALUE_STRING) {
-              throw ServingException.badRequest("'signature_name' must be a string");
+              throw ServingException.invalidArgument("'signature_name' must be a string");
             }
             signatureName = json.getText();
           }
@@ -79,19 +81,19 @@ public final class PredictRequest {
         json.skipChildren();
       }
       if (json.nextToken() != null) {
-        throw ServingException.badRequest("JSON Parse error: content after the request object");
+        throw ServingException.invalidArgument("JSON Parse error: content after the request object");
       }
     } catch (IOException e) {
       throw parseError(e);
     }
     if (instances && inputs) {
-      throw ServingException.badRequest(
+      throw ServingException.invalidArgument(
           "Not formatted correctly: expecting only one of 'inputs' or 'instances', not both");
     }
     if (!instances && !inputs) {
-      throw ServingException.badRequest("Missing 'inputs' or 'instances' key");
+      throw ServingException.invalidArgument("Missing 'inputs' or 'instances' key");
     }
-    return new PredictRequest(body, signatureName, instances ? Format.ROW : Format.COLUMNAR);
+    return new JsonPredictRequest(body, signatureName, instances ? Format.ROW : Format.COLUMNAR);
   }
 
   public String signatureName() {
@@ -102,8 +104,12 @@ public final class PredictRequest {
     return format;
   }
 
-  /** Reads the values for {@code signature}'s inputs; any problem is a 400 naming it. */
-  public Inputs decode(ServingSignature signature) {
+  /**
+   * Reads the values for {@code signature}'s inputs, keyed by alias in the signature's order; any
+   * problem is an INVALID_ARGUMENT naming it. In the row format every value's first dimension is
+   * the number of instances.
+   */
+  public Map<String, TensorValues> decode(ServingSignature signature) {
     String key = format == Format.ROW ? "instances" : "inputs";
     try (JsonParser json = body.open()) {
       json.nextToken();
@@ -122,26 +128,26 @@ public final class PredictRequest {
   }
 
   /** Row format: a list of values (one input), or a list of objects keyed by input name. */
-  private static Inputs rows(JsonParser json, ServingSignature signature) throws IOException {
+  private static Map<String, TensorValues> rows(JsonParser json, ServingSignature signature) throws IOException {
     Set<String> names = signature.inputs().keySet();
     if (json.currentToken() != JsonToken.START_ARRAY
         || json.nextToken() == JsonToken.END_ARRAY) {
-      throw ServingException.badRequest("'instances' must be a non-empty list");
+      throw ServingException.invalidArgument("'instances' must be a non-empty list");
     }
     Map<String, TensorDecoder> decoders = decoders(signature);
     if (json.currentToken() != JsonToken.START_OBJECT) {
       if (names.size() != 1) {
-        throw ServingException.badRequest("The signature has " + names.size() + " inputs " + names
+        throw ServingException.invalidArgument("The signature has " + names.size() + " inputs " + names
             + ": each instance must be an object naming them");
       }
       decoders.values().iterator().next().readListFromFirstElement(json);
-      return new Inputs(decoders, Format.ROW);
+      return values(decoders);
     }
     long row = 0;
     for (JsonToken token = json.currentToken(); token != JsonToken.END_ARRAY;
         token = json.nextToken(), row++) {
       if (token != JsonToken.START_OBJECT) {
-        throw ServingException.badRequest("instances[" + row
+        throw ServingException.invalidArgument("instances[" + row
             + "] is not an object like instances[0]");
       }
       readNamed(json, decoders, "instances[" + row + "]", row);
@@ -149,23 +155,23 @@ public final class PredictRequest {
     for (TensorDecoder decoder : decoders.values()) {
       decoder.endRows(row);
     }
-    return new Inputs(decoders, Format.ROW);
+    return values(decoders);
   }
 
   /** Columnar format: one value (one input), or an object keyed by input name. */
-  private static Inputs columns(JsonParser json, ServingSignature signature) throws IOException {
+  private static Map<String, TensorValues> columns(JsonParser json, ServingSignature signature) throws IOException {
     Set<String> names = signature.inputs().keySet();
     Map<String, TensorDecoder> decoders = decoders(signature);
     if (json.currentToken() != JsonToken.START_OBJECT) {
       if (names.size() != 1) {
-        throw ServingException.badRequest("The signature has " + names.size() + " inputs " + names
+        throw ServingException.invalidArgument("The signature has " + names.size() + " inputs " + names
             + ": 'inputs' must be an object naming them");
       }
       decoders.values().iterator().next().readValue(json);
     } else {
       readNamed(json, decoders, "'inputs'", -1);
     }
-    return new Inputs(decoders, Format.COLUMNAR);
+    return values(decoders);
   }
 
   /**
@@ -180,7 +186,7 @@ public final class PredictRequest {
       json.nextToken();
       TensorDecoder decoder = decoders.get(name);
       if (decoder == null || !given.add(name)) {
-        throw ServingException.badRequest(where + " has the key '" + name + "' (twice, or not"
+        throw ServingException.invalidArgument(where + " has the key '" + name + "' (twice, or not"
             + " an input) but the signature's inputs are " + new TreeSet<>(decoders.keySet()));
       }
       if (row < 0) {
@@ -190,7 +196,7 @@ public final class PredictRequest {
       }
     }
     if (!given.equals(decoders.keySet())) {
-      throw ServingException.badRequest(where + " has the keys " + given
+      throw ServingException.invalidArgument(where + " has the keys " + given
           + " but the signature's inputs are " + new TreeSet<>(decoders.keySet()));
     }
   }
@@ -201,75 +207,26 @@ public final class PredictRequest {
     return decoders;
   }
 
-  /** A 400 for a body Jackson could not read, naming where (when it knows). */
+  /** An INVALID_ARGUMENT for a body Jackson could not read, naming where (when it knows). */
   private static ServingException parseError(IOException e) {
     if (e instanceof StreamConstraintsException limit) {
-      return ServingException.badRequest("JSON Parse error: " + limit.getOriginalMessage()
+      return ServingException.invalidArgument("JSON Parse error: " + limit.getOriginalMessage()
           + " (the server reads at most " + ServingJson.MAX_DEPTH + " levels of nesting and "
           + ServingJson.MAX_NUMBER_LENGTH + "-character numbers)");
     }
     if (e instanceof JsonProcessingException json) {
       String what = json.getOriginalMessage() == null ? json.getClass().getSimpleName()
           : json.getOriginalMessage().replaceAll("\\[Source: [^;]*; ", "[");
-      return ServingException.badRequest("JSON Parse error: " + what
+      return ServingException.invalidArgument("JSON Parse error: " + what
           + (json.getLocation() == null ? "" : " at line " + json.getLocation().getLineNr()
               + ", column " + json.getLocation().getColumnNr()));
     }
-    return ServingException.badRequest("JSON Parse error: " + e.getMessage());
+    return ServingException.invalidArgument("JSON Parse error: " + e.getMessage());
   }
 
-  /** The decoded values of every input, turned into tensors on demand. */
-  public static final class Inputs {
-    private final Map<String, TensorDecoder> decoders;
-    private final Format format;
-    private final long rows;
-
-    private Inputs(Map<String, TensorDecoder> decoders, Format format) {
-      this.decoders = decoders;
-      this.format = format;
-      long first = -1;
-      for (TensorDecoder decoder : decoders.values()) {
-        long[] shape = decoder.shape();
-        first = shape.length == 0 ? -1 : shape[0];
-      }
-      this.rows = format == Format.ROW ? first : -1;
-    }
-
-    /** The number of instances (row format), or -1 (columnar). */
-    public long rows() {
-      return rows;
-    }
-
-    /** One tensor per input holding rows {@code [from, from + count)}; the caller closes them. */
-    public Map<String, Tensor> rows(long from, long count) {
-      Map<String, Tensor> tensors = new LinkedHashMap<>();
-      try {
-        decoders.forEach((alias, decoder) -> tensors.put(alias, decoder.tensor(from, count)));
-        return tensors;
-      } catch (RuntimeException e) {
-        tensors.values().forEach(Tensor::close);
-        throw e;
-      }
-    }
-
-    /** One tensor per input holding the whole value; the caller closes them. */
-    public Map<String, Tensor> whole() {
-      Map<String, Tensor> tensors = new LinkedHashMap<>();
-      try {
-        decoders.forEach((alias, decoder) -> {
-          long[] shape = decoder.shape();
-          tensors.put(alias, decoder.tensor(0, shape.length == 0 ? 1 : shape[0]));
-        });
-        return tensors;
-      } catch (RuntimeException e) {
-        tensors.values().forEach(Tensor::close);
-        throw e;
-      }
-    }
-
-    /** Whether the row-format batch may run in slices: every input's batch dimension is free. */
-    public boolean sliceable() {
-      return format == Format.ROW && decoders.values().stream().allMatch(TensorDecoder::freeBatch);
-    }
+  private static Map<String, TensorValues> values(Map<String, TensorDecoder> decoders) {
+    Map<String, TensorValues> values = new LinkedHashMap<>();
+    decoders.forEach((alias, decoder) -> values.put(alias, decoder.values()));
+    return values;
   }
 }

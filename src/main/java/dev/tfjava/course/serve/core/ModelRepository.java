@@ -1,4 +1,4 @@
-package dev.tfjava.course.serve;
+package dev.tfjava.course.serve.core;
 
 import dev.tfjava.course.train.ThreadSettings;
 import java.io.IOException;
@@ -32,9 +32,6 @@ import java.util.stream.Stream;
  * folder that disappears, or is left without versions, is unloaded.
  */
 public final class ModelRepository implements ModelSource, AutoCloseable {
-
-  /** One version's state as the status endpoint reports it ({@code AVAILABLE} or {@code END}). */
-  public record VersionState(long version, String state) {}
 
   /** A model's served version and the versions it has retired. */
   private static final class Slot {
@@ -175,12 +172,16 @@ public final class ModelRepository implements ModelSource, AutoCloseable {
   }
 
   @Override
-  public ModelLease acquire(String name, OptionalLong version) {
+  public ModelLease acquire(ModelSpec spec) {
+    if (spec.label().isPresent()) {
+      throw ModelSource.unknownLabel(spec.label().get());
+    }
+    OptionalLong version = spec.version();
     while (true) {
-      Slot slot = slots.get(name);
+      Slot slot = slots.get(spec.name());
       LoadedModel model = slot == null ? null : slot.current;
       if (model == null || (version.isPresent() && version.getAsLong() != model.version())) {
-        throw ModelSource.notFound(name, version);
+        throw spec.notLoaded();
       }
       if (model.tryRetain()) {
         return new ModelLease(model);
@@ -190,20 +191,26 @@ public final class ModelRepository implements ModelSource, AutoCloseable {
   }
 
   /**
-   * The served and retired versions of a model (all of them, or just {@code version}).
+   * The served and retired versions of a model (all of them, or just the one {@code spec} names).
    *
-   * @throws ServingException 404 for an unknown model or version
+   * @throws ServingException NOT_FOUND for an unknown model or version, INVALID_ARGUMENT for an
+   *     unknown label
    */
-  public List<VersionState> status(String name, OptionalLong version) {
+  public List<VersionStatus> status(ModelSpec spec) {
+    if (spec.label().isPresent()) {
+      throw ModelSource.unknownLabel(spec.label().get());
+    }
+    String name = spec.name();
+    OptionalLong version = spec.version();
     Slot slot = slots.get(name);
     LoadedModel current = slot == null ? null : slot.current;
     if (current == null) {
       throw ServingException.notFound("Could not find any versions of model " + name);
     }
-    List<VersionState> states = new ArrayList<>();
-    states.add(new VersionState(current.version(), "AVAILABLE"));
+    List<VersionStatus> states = new ArrayList<>();
+    states.add(VersionStatus.available(current.version()));
     synchronized (slot.retired) {
-      slot.retired.forEach(v -> states.add(new VersionState(v, "END")));
+      slot.retired.forEach(v -> states.add(VersionStatus.ended(v)));
     }
     if (version.isEmpty()) {
       return states;
