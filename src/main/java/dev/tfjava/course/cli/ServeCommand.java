@@ -22,7 +22,9 @@ import picocli.CommandLine.Option;
 @Command(name = "serve", mixinStandardHelpOptions = true,
     description = {"Serve saved-models/<model>/<version>/ with TensorFlow Serving's REST API:",
         "GET /v1/models/<model>[/versions/<n>][/metadata], "
-            + "POST /v1/models/<model>[/versions/<n>]:predict.",
+            + "POST /v1/models/<model>[/versions/<n>]:predict,",
+        "and its gRPC API (PredictionService: Predict, GetModelMetadata; ModelService: "
+            + "GetModelStatus).",
         "The highest version of each model is served; new versions are picked up while running."})
 public final class ServeCommand implements Callable<Integer> {
 
@@ -35,8 +37,13 @@ public final class ServeCommand implements Callable<Integer> {
   String host;
 
   @Option(names = "--port", defaultValue = "8501", paramLabel = "N",
-      description = "Port (default: ${DEFAULT-VALUE}, TensorFlow Serving's REST port).")
+      description = "REST port (default: ${DEFAULT-VALUE}, TensorFlow Serving's REST port).")
   int port;
+
+  @Option(names = "--grpc-port", defaultValue = "8500", paramLabel = "N",
+      description = "gRPC port: tensorflow.serving.PredictionService and ModelService "
+          + "(default: ${DEFAULT-VALUE}, TensorFlow Serving's gRPC port).")
+  int grpcPort;
 
   @Option(names = "--threads", paramLabel = "N",
       description = "Worker threads running requests (default: 4 per core).")
@@ -97,8 +104,8 @@ public final class ServeCommand implements Callable<Integer> {
       log("stopping: draining requests and closing the models");
       server.close();
     }, "serve-shutdown"));
-    log("listening on http://" + host + ":" + server.port() + "/v1/models/<model> with "
-        + settings.threads() + " workers; models: "
+    log("listening on http://" + host + ":" + server.port() + "/v1/models/<model> and gRPC "
+        + host + ":" + server.grpcPort() + " with " + settings.threads() + " workers; models: "
         + (server.repository().modelNames().isEmpty() ? "none yet (waiting for versions in "
             + models + ")" : server.repository().modelNames()));
     server.awaitStop();
@@ -108,6 +115,9 @@ public final class ServeCommand implements Callable<Integer> {
   /** The settings, every option checked first: one line and exit 2 for a bad value. */
   private ServingServer.Settings settings() {
     check(port >= 0 && port <= 65535, "--port must be 0-65535, got " + port);
+    check(grpcPort >= 0 && grpcPort <= 65535, "--grpc-port must be 0-65535, got " + grpcPort);
+    check(grpcPort == 0 || grpcPort != port, "--grpc-port and --port must differ, both are "
+        + port);
     check(threads == null || (threads >= 1 && threads <= MAX_THREADS),
         "--threads must be 1-" + MAX_THREADS + ", got " + threads);
     check(queue >= 1 && queue <= MAX_QUEUE, "--queue must be 1-" + MAX_QUEUE + ", got " + queue);
@@ -128,7 +138,8 @@ public final class ServeCommand implements Callable<Integer> {
         .withQueueCapacity(queue)
         .withMaxBodyBytes(maxBodyMb << 20)
         .withMaxInFlightBytes(maxInFlightMb << 20)
-        .withPollInterval(Duration.ofMillis(Math.round(pollSeconds * 1000)));
+        .withPollInterval(Duration.ofMillis(Math.round(pollSeconds * 1000)))
+        .withGrpcPort(grpcPort);
     return threads == null ? settings : settings.withThreads(threads);
   }
 

@@ -4,6 +4,7 @@ import dev.tfjava.course.serve.core.Admission;
 import dev.tfjava.course.serve.core.ModelRepository;
 import dev.tfjava.course.serve.core.Predictor;
 import dev.tfjava.course.serve.core.ServingCore;
+import dev.tfjava.course.serve.grpc.GrpcServer;
 import dev.tfjava.course.serve.rest.RestServer;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -16,11 +17,12 @@ import java.util.function.Consumer;
 
 /**
  * A TF Serving-compatible server: the serving core (the model repository, the predictor, admission
- * and a fixed pool of worker threads running TensorFlow) behind its front door, TF Serving's REST
- * API ({@link RestServer}). Past {@code threads + queueCapacity} requests, or
- * {@code maxInFlightBytes} of bodies, the server answers 503 at once instead of letting latency
- * and memory grow without bound. {@link #close()} answers new requests 503, lets running ones
- * finish, then closes the connections and every model.
+ * and a fixed pool of worker threads running TensorFlow) behind its two front doors, TF Serving's
+ * REST API ({@link RestServer}) and, when asked for, its gRPC API ({@link GrpcServer}). Past
+ * {@code threads + queueCapacity} requests, or {@code maxInFlightBytes} of bodies, the server
+ * answers 503 (UNAVAILABLE) at once instead of letting latency and memory grow without bound.
+ * {@link #close()} answers new requests 503, lets running ones finish, then closes the
+ * connections and every model.
  */
 public final class ServingServer implements AutoCloseable {
 
@@ -38,51 +40,66 @@ public final class ServingServer implements AutoCloseable {
    * @param bodyTimeout time from the head to the end of the body (else 408), and for writing the
    *     answer
    * @param idleTimeout how long a keep-alive connection may wait for its next request
+   * @param grpcPort the gRPC API's port; 0 picks a free one, -1 serves REST alone
+   * @param grpcMaxMessageBytes the largest gRPC message either way
    */
   public record Settings(String host, int port, int threads, int queueCapacity,
       long maxBodyBytes, Duration pollInterval, long maxInFlightBytes, Duration headerTimeout,
-      Duration bodyTimeout, Duration idleTimeout) {
+      Duration bodyTimeout, Duration idleTimeout, int grpcPort, int grpcMaxMessageBytes) {
 
     /**
      * Defaults: 4 workers per core (each request runs TensorFlow on one thread, so requests
      * overlap; measured best on 2 cores, see BENCHMARKS.md), 256 queued requests, 16 MiB bodies
-     * and 64 MiB of them in flight, a scan every 2 s, 10 s for a head, 60 s for a body, 60 s idle.
+     * and 64 MiB of them in flight, a scan every 2 s, 10 s for a head, 60 s for a body, 60 s idle;
+     * no gRPC server (see {@link #withGrpcPort}), whose messages may be as large as TF Serving's.
      */
     public static Settings defaults(String host, int port) {
       return new Settings(host, port, 4 * Runtime.getRuntime().availableProcessors(), 256,
           DEFAULT_MAX_BODY_MB << 20, Duration.ofSeconds(2), DEFAULT_MAX_IN_FLIGHT_MB << 20,
-          Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofSeconds(60));
+          Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofSeconds(60), -1,
+          GrpcServer.TF_SERVING_MAX_MESSAGE_BYTES);
     }
 
     public Settings withThreads(int n) {
       return new Settings(host, port, n, queueCapacity, maxBodyBytes, pollInterval,
-          maxInFlightBytes, headerTimeout, bodyTimeout, idleTimeout);
+          maxInFlightBytes, headerTimeout, bodyTimeout, idleTimeout, grpcPort,
+          grpcMaxMessageBytes);
     }
 
     public Settings withMaxBodyBytes(long bytes) {
       return new Settings(host, port, threads, queueCapacity, bytes, pollInterval,
-          maxInFlightBytes, headerTimeout, bodyTimeout, idleTimeout);
+          maxInFlightBytes, headerTimeout, bodyTimeout, idleTimeout, grpcPort,
+          grpcMaxMessageBytes);
     }
 
     public Settings withPollInterval(Duration interval) {
       return new Settings(host, port, threads, queueCapacity, maxBodyBytes, interval,
-          maxInFlightBytes, headerTimeout, bodyTimeout, idleTimeout);
+          maxInFlightBytes, headerTimeout, bodyTimeout, idleTimeout, grpcPort,
+          grpcMaxMessageBytes);
     }
 
     public Settings withQueueCapacity(int capacity) {
       return new Settings(host, port, threads, capacity, maxBodyBytes, pollInterval,
-          maxInFlightBytes, headerTimeout, bodyTimeout, idleTimeout);
+          maxInFlightBytes, headerTimeout, bodyTimeout, idleTimeout, grpcPort,
+          grpcMaxMessageBytes);
     }
 
     public Settings withMaxInFlightBytes(long bytes) {
       return new Settings(host, port, threads, queueCapacity, maxBodyBytes, pollInterval,
-          bytes, headerTimeout, bodyTimeout, idleTimeout);
+          bytes, headerTimeout, bodyTimeout, idleTimeout, grpcPort, grpcMaxMessageBytes);
+    }
+
+    /** Serves TF Serving's gRPC API on {@code grpcPort} too (0: a free port). */
+    public Settings withGrpcPort(int grpcPort) {
+      return new Settings(host, port, threads, queueCapacity, maxBodyBytes, pollInterval,
+          maxInFlightBytes, headerTimeout, bodyTimeout, idleTimeout, grpcPort,
+          grpcMaxMessageBytes);
     }
 
     /** The header, body and idle timeouts. */
     public Settings withTimeouts(Duration header, Duration body, Duration idle) {
       return new Settings(host, port, threads, queueCapacity, maxBodyBytes, pollInterval,
-          maxInFlightBytes, header, body, idle);
+          maxInFlightBytes, header, body, idle, grpcPort, grpcMaxMessageBytes);
     }
   }
 
@@ -95,15 +112,17 @@ public final class ServingServer implements AutoCloseable {
   private static final Duration DRAIN = Duration.ofSeconds(10);
 
   private final RestServer rest;
+  private final GrpcServer grpc;
   private final ThreadPoolExecutor workers;
   private final ModelRepository repository;
   private final Consumer<String> log;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final AtomicBoolean closing;
 
-  private ServingServer(RestServer rest, ThreadPoolExecutor workers, ModelRepository repository,
-      AtomicBoolean closing, Consumer<String> log) {
+  private ServingServer(RestServer rest, GrpcServer grpc, ThreadPoolExecutor workers,
+      ModelRepository repository, AtomicBoolean closing, Consumer<String> log) {
     this.rest = rest;
+    this.grpc = grpc;
     this.closing = closing;
     this.workers = workers;
     this.repository = repository;
@@ -130,12 +149,20 @@ public final class ServingServer implements AutoCloseable {
     ServingCore core = new ServingCore(repository, new Predictor(repository),
         new Admission(settings.threads() + settings.queueCapacity(), settings.maxInFlightBytes()),
         workers, closing::get, log);
+    RestServer rest = null;
     try {
-      RestServer rest = RestServer.start(settings.host(), settings.port(),
+      rest = RestServer.start(settings.host(), settings.port(),
           new RestServer.Limits(settings.maxBodyBytes(), settings.headerTimeout(),
               settings.bodyTimeout(), settings.idleTimeout()), core);
-      return new ServingServer(rest, workers, repository, closing, log);
+      GrpcServer grpc = settings.grpcPort() < 0 ? null
+          : GrpcServer.start(settings.host(), settings.grpcPort(), new GrpcServer.Limits(
+              settings.grpcMaxMessageBytes(), settings.idleTimeout(), settings.headerTimeout()),
+              core);
+      return new ServingServer(rest, grpc, workers, repository, closing, log);
     } catch (RuntimeException e) {
+      if (rest != null) {
+        rest.close();
+      }
       workers.shutdown();
       repository.close();
       throw e;
@@ -145,6 +172,11 @@ public final class ServingServer implements AutoCloseable {
   /** The port the REST API listens on (the real one when 0 was asked for). */
   public int port() {
     return rest.port();
+  }
+
+  /** The port the gRPC API listens on, or -1 when it is off. */
+  public int grpcPort() {
+    return grpc == null ? -1 : grpc.port();
   }
 
   public ModelRepository repository() {
@@ -174,6 +206,9 @@ public final class ServingServer implements AutoCloseable {
       Thread.currentThread().interrupt();
     } finally {
       rest.close();
+      if (grpc != null) {
+        grpc.close();
+      }
       // Leases still held by stuck requests keep their bundle open until they finish.
       repository.close();
       stopped.countDown();

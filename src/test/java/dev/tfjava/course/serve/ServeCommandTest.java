@@ -28,6 +28,7 @@ class ServeCommandTest {
         {"--queue", "-5"}, {"--max-body-mb", "0"}, {"--max-body-mb", "99999999"},
         {"--max-inflight-mb", "1"}, {"--intra-op-threads", "-1"}, {"--inter-op-threads", "-2"},
         {"--port", "70000"}, {"--port", "-1"}, {"--threads", "lots"},
+        {"--grpc-port", "70000"}, {"--grpc-port", "-3"},
     };
     assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
       for (String[] option : cases) {

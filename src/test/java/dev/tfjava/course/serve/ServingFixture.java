@@ -96,6 +96,11 @@ final class ServingFixture implements AutoCloseable {
     }
   }
 
+  /** A gRPC client of the server (which must have been started with a gRPC port). */
+  dev.tfjava.course.serve.grpc.PredictionClient grpcClient() {
+    return dev.tfjava.course.serve.grpc.PredictionClient.connect("127.0.0.1:" + server.grpcPort());
+  }
+
   URI uri(String path) {
     return URI.create("http://127.0.0.1:" + server.port() + path);
   }

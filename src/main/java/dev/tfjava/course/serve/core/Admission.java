@@ -57,6 +57,11 @@ public final class Admission {
     bytes.addAndGet(-n);
   }
 
+  /** The budget of body bytes held at once. */
+  public long maxBytes() {
+    return maxBytes;
+  }
+
   /** Bytes reserved now (for tests and logs). */
   public long bytesInFlight() {
     return bytes.get();

@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
@@ -16,6 +17,7 @@ import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.proto.DataType;
+import org.tensorflow.proto.SignatureDef;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -76,6 +78,11 @@ public final class LoadedModel {
     return version;
   }
 
+  /** The SavedModel's own signature defs by key, sorted (what gRPC's metadata sends). */
+  public Map<String, SignatureDef> signatureDefs() {
+    return new TreeMap<>(bundle.metaGraphDef().getSignatureDefMap());
+  }
+
   /** Every signature of the model by key, sorted (what the metadata endpoint lists). */
   public Map<String, ServingSignature> signatures() {
     return signatures;
@@ -84,15 +91,15 @@ public final class LoadedModel {
   /**
    * The signature a predict request asks for ({@code serving_default} when none is named).
    *
-   * @throws ServingException NOT_FOUND if the model has no such signature, INVALID_ARGUMENT if it
-   *     is not a predict signature
+   * @throws ServingException FAILED_PRECONDITION if the model has no such signature (TF
+   *     Serving's code and wording), INVALID_ARGUMENT if it is not a predict signature
    */
   public ServingSignature predictSignature(String key) {
     ServingSignature signature = signatures.get(key);
     if (signature == null || !functions.containsKey(key)) {
-      throw ServingException.notFound("Serving signature name: \"" + key
-          + "\" not found in signature def of model " + name + " version " + version
-          + " (it has " + functions.keySet().stream().sorted().toList() + ")");
+      throw ServingException.failedPrecondition("Serving signature key \"" + key
+          + "\" not found. (model " + name + " version " + version + " has "
+          + functions.keySet().stream().sorted().toList() + ")");
     }
     if (!signature.predictable()) {
       throw ServingException.invalidArgument("Signature \"" + key + "\" has method name \""
