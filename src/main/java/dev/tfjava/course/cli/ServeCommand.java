@@ -2,18 +2,27 @@ package dev.tfjava.course.cli;
 
 import dev.tfjava.course.CommandLines;
 import dev.tfjava.course.CourseException;
+import dev.tfjava.course.io.AtomicFiles;
+import dev.tfjava.course.serve.config.ModelConfigFile;
+import dev.tfjava.course.serve.core.ModelConfig;
+import dev.tfjava.course.serve.core.ModelConfigSource;
 import dev.tfjava.course.serve.core.ModelRepository;
+import dev.tfjava.course.serve.core.VersionFolders;
 import dev.tfjava.course.serve.ServingServer;
 import dev.tfjava.course.train.ThreadSettings;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code lessons serve}: TensorFlow Serving's REST API over the exported SavedModels, until
@@ -25,12 +34,33 @@ import picocli.CommandLine.Option;
             + "POST /v1/models/<model>[/versions/<n>]:predict,",
         "and its gRPC API (PredictionService: Predict, GetModelMetadata; ModelService: "
             + "GetModelStatus).",
-        "The highest version of each model is served; new versions are picked up while running."})
+        "The highest version of each model is served (or what --model-config-file says, TF "
+            + "Serving's model config);",
+        "new versions are picked up while running."})
 public final class ServeCommand implements Callable<Integer> {
 
   @Option(names = "--models", defaultValue = "saved-models", paramLabel = "DIR",
       description = "Folder of <model>/<version>/ SavedModels (default: ${DEFAULT-VALUE}).")
   Path models;
+
+  @Option(names = "--model-config-file", paramLabel = "FILE",
+      description = "TF Serving's model config (text ModelServerConfig: model_config_list { config "
+          + "{ name base_path model_platform model_version_policy version_labels } }) instead of "
+          + "--models.")
+  Path modelConfigFile;
+
+  @Option(names = "--model-config-file-poll-wait-seconds", defaultValue = "0", paramLabel = "S",
+      description = "Re-read --model-config-file every S seconds (default: ${DEFAULT-VALUE}: "
+          + "read it once, as TF Serving).")
+  double configPollSeconds;
+
+  @Option(names = "--write-model-config", paramLabel = "FILE",
+      description = "Write TF Serving's model config for the models under --models (absolute "
+          + "base paths) to FILE and exit, for moving to TF Serving.")
+  Path writeModelConfig;
+
+  @Spec
+  CommandSpec spec;
 
   @Option(names = "--host", defaultValue = "127.0.0.1", paramLabel = "ADDRESS",
       description = "Address to listen on (default: ${DEFAULT-VALUE}; 0.0.0.0 for every interface).")
@@ -93,13 +123,21 @@ public final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     ServingServer.Settings settings = settings();
-    if (!Files.isDirectory(models)) {
+    if (modelConfigFile == null && !Files.isDirectory(models)) {
       throw CourseException.badInput("--models " + models + ": no such folder (the lessons "
           + "export there; run one first, or point --models at a folder of SavedModels)");
     }
+    if (writeModelConfig != null) {
+      return writeConfig();
+    }
     Consumer<String> log = ServeCommand::log;
-    ServingServer server = ServingServer.start(new ModelRepository(models,
-        new ThreadSettings(intraOpThreads, interOpThreads), log), settings, log);
+    ServingServer server;
+    try {
+      server = ServingServer.start(new ModelRepository(source(),
+          new ThreadSettings(intraOpThreads, interOpThreads), log), settings, log);
+    } catch (IllegalArgumentException e) {
+      throw CourseException.badInput("--model-config-file " + e.getMessage(), e);
+    }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       log("stopping: draining requests and closing the models");
       server.close();
@@ -109,6 +147,33 @@ public final class ServeCommand implements Callable<Integer> {
         + (server.repository().modelNames().isEmpty() ? "none yet (waiting for versions in "
             + models + ")" : server.repository().modelNames()));
     server.awaitStop();
+    return 0;
+  }
+
+  /** The models: TF Serving's model config file, or every folder under --models. */
+  private ModelConfigSource source() {
+    if (modelConfigFile == null) {
+      return ModelConfigSource.folders(models);
+    }
+    check(!spec.commandLine().getParseResult().hasMatchedOption("--models"),
+        "--models and --model-config-file: give one (the config file names each base_path)");
+    return ModelConfigFile.source(modelConfigFile,
+        Duration.ofMillis(Math.round(configPollSeconds * 1000)));
+  }
+
+  /** {@code --write-model-config}: the config TF Serving reads for what --models holds. */
+  private int writeConfig() {
+    List<ModelConfig> found = ModelConfigSource.folders(models).models().stream()
+        .filter(m -> !VersionFolders.all(m.basePath(), ServeCommand::log).isEmpty())
+        .toList();
+    if (found.isEmpty()) {
+      throw CourseException.badInput("--models " + models + ": no model folder with a numeric "
+          + "version in it; nothing to write");
+    }
+    AtomicFiles.write(writeModelConfig,
+        ModelConfigFile.write(found).getBytes(StandardCharsets.UTF_8));
+    System.out.println("wrote " + writeModelConfig + " (" + found.size() + " models: "
+        + found.stream().map(ModelConfig::name).toList() + ")");
     return 0;
   }
 
@@ -134,6 +199,10 @@ public final class ServeCommand implements Callable<Integer> {
     check(pollSeconds >= MIN_POLL_SECONDS && pollSeconds <= MAX_POLL_SECONDS,
         "--poll-seconds must be " + MIN_POLL_SECONDS + "-" + (long) MAX_POLL_SECONDS + ", got "
             + pollSeconds);
+    check(configPollSeconds == 0 || (configPollSeconds >= MIN_POLL_SECONDS
+        && configPollSeconds <= MAX_POLL_SECONDS), "--model-config-file-poll-wait-seconds must be"
+        + " 0 (read once) or " + MIN_POLL_SECONDS + "-" + (long) MAX_POLL_SECONDS + ", got "
+        + configPollSeconds);
     ServingServer.Settings settings = ServingServer.Settings.defaults(host, port)
         .withQueueCapacity(queue)
         .withMaxBodyBytes(maxBodyMb << 20)

@@ -71,6 +71,11 @@ final class ServingFixture implements AutoCloseable {
     return new ServingFixture(models, ServingServer.start(repository, settings, log));
   }
 
+  /** A fixture around a server started elsewhere (on models already under {@code models}). */
+  static ServingFixture of(Path models, ServingServer server) {
+    return new ServingFixture(models, server);
+  }
+
   static ServingServer.Settings settings() {
     return ServingServer.Settings.defaults("127.0.0.1", 0);
   }

@@ -5,13 +5,15 @@ import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.NavigableMap;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
- * Finds the version a model folder serves: its highest numeric sub-folder (TF Serving's "latest"
- * policy). Entries that look like versions but cannot be one — a file, a dangling symlink, a
+ * Finds a model folder's versions, its numeric sub-folders (the highest is what TF Serving's
+ * default "latest" policy serves). Entries that look like versions but cannot be one — a file, a dangling symlink, a
  * number past {@link #MAX_VERSION} — are skipped with a warning, never loaded or crashed on;
  * other names (hidden temporary folders, notes) are ignored.
  */
@@ -31,10 +33,17 @@ public final class VersionFolders {
    * {@code warn} as one line.
    */
   public static Optional<Version> latest(Path modelDir, Consumer<String> warn) {
+    NavigableMap<Long, Path> versions = all(modelDir, warn);
+    return versions.isEmpty() ? Optional.empty()
+        : Optional.of(new Version(versions.lastKey(), versions.lastEntry().getValue()));
+  }
+
+  /** Every version under {@code modelDir} by number, skipped entries reported to {@code warn}. */
+  public static NavigableMap<Long, Path> all(Path modelDir, Consumer<String> warn) {
+    NavigableMap<Long, Path> versions = new TreeMap<>();
     if (!Files.isDirectory(modelDir)) {
-      return Optional.empty();
+      return versions;
     }
-    Version best = null;
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(modelDir)) {
       for (Path entry : entries) {
         String name = entry.getFileName().toString();
@@ -47,13 +56,13 @@ public final class VersionFolders {
         } else if (!Files.isDirectory(entry)) {
           warn.accept("skipping " + entry + ": " + (Files.isSymbolicLink(entry)
               ? "a symbolic link to nothing" : "not a folder"));
-        } else if (best == null || number > best.number()) {
-          best = new Version(number, entry);
+        } else {
+          versions.put(number, entry);
         }
       }
     } catch (IOException e) {
       throw new UncheckedIOException("Could not list " + modelDir + ": " + e.getMessage(), e);
     }
-    return Optional.ofNullable(best);
+    return versions;
   }
 }

@@ -9,9 +9,9 @@ import java.util.regex.Pattern;
 
 /**
  * One request line of TF Serving's REST API, parsed:
- * {@code GET /v1/models/{name}[/versions/{n}]} (status),
- * {@code GET /v1/models/{name}[/versions/{n}]/metadata} and
- * {@code POST /v1/models/{name}[/versions/{n}]:predict}.
+ * {@code GET /v1/models/{name}[/versions/{n} | /labels/{label}]} (status),
+ * {@code GET /v1/models/{name}[/versions/{n} | /labels/{label}]/metadata} and
+ * {@code POST /v1/models/{name}[/versions/{n} | /labels/{label}]:predict}.
  */
 record RestRoute(Kind kind, ModelSpec spec) {
 
@@ -27,7 +27,7 @@ record RestRoute(Kind kind, ModelSpec spec) {
   }
 
   private static final Pattern PATH = Pattern.compile(
-      "/v1/models/([^/:]+)(?:/versions/([^/:]+))?(/metadata|:[A-Za-z]+)?/?");
+      "/v1/models/([^/:]+)(?:/versions/([^/:]+)|/labels/([^/:]+))?(/metadata|:[A-Za-z]+)?/?");
 
   /**
    * @throws HttpError 404 for a path outside the API, 405 for the wrong HTTP method, 400 for a
@@ -37,9 +37,9 @@ record RestRoute(Kind kind, ModelSpec spec) {
     Matcher m = PATH.matcher(path);
     if (!m.matches()) {
       throw new HttpError(404, "Unknown path " + path + " (the API is /v1/models/{name}"
-          + "[/versions/{n}] with /metadata or :predict)");
+          + "[/versions/{n} or /labels/{label}] with /metadata or :predict)");
     }
-    String suffix = m.group(3);
+    String suffix = m.group(4);
     Kind kind;
     if (suffix == null) {
       kind = Kind.STATUS;
@@ -64,7 +64,8 @@ record RestRoute(Kind kind, ModelSpec spec) {
       }
     }
     try {
-      return new RestRoute(kind, new ModelSpec(m.group(1), version, Optional.empty()));
+      return new RestRoute(kind, new ModelSpec(m.group(1), version,
+          Optional.ofNullable(m.group(3))));
     } catch (ServingException e) {
       throw HttpError.of(e);
     }

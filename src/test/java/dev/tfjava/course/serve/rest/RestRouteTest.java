@@ -19,6 +19,10 @@ class RestRouteTest {
     assertEquals(new RestRoute(RestRoute.Kind.PREDICT,
         ModelSpec.of("mnist_cnn", OptionalLong.of(12))),
         RestRoute.parse("POST", "/v1/models/mnist_cnn/versions/12:predict"));
+    assertEquals(new RestRoute(RestRoute.Kind.PREDICT, ModelSpec.labelled("lstm", "canary")),
+        RestRoute.parse("POST", "/v1/models/lstm/labels/canary:predict"));
+    assertEquals(new RestRoute(RestRoute.Kind.METADATA, ModelSpec.labelled("lstm", "stable")),
+        RestRoute.parse("GET", "/v1/models/lstm/labels/stable/metadata"));
     HttpError wrongMethod = assertThrows(HttpError.class,
         () -> RestRoute.parse("PUT", "/v1/models/lstm:predict"));
     assertEquals(405, wrongMethod.status());
