@@ -103,8 +103,7 @@ final class PredictionService extends PredictionServiceGrpc.PredictionServiceImp
         GetModelMetadata.SignatureDefMap signatures = GetModelMetadata.SignatureDefMap
             .newBuilder().putAllSignatureDef(lease.model().signatureDefs()).build();
         return GetModelMetadata.GetModelMetadataResponse.newBuilder()
-            .setModelSpec(ProtoSpecs.answered(lease.model().name(), lease.model().version(), "")
-                .toBuilder().clearSignatureName())
+            .setModelSpec(ProtoSpecs.answered(lease.model().name(), lease.model().version()))
             .putMetadata(SIGNATURE_DEF, Any.pack(signatures))
             .build();
       }

@@ -28,9 +28,13 @@ final class ProtoSpecs {
     return new ModelSpec(spec.getName(), version, label);
   }
 
-  /** The spec an answer echoes: the servable that answered and, for predict, the signature. */
+  /** The spec a predict answer echoes: the servable that answered and the signature. */
   static Model.ModelSpec answered(String name, long version, String signature) {
-    return Model.ModelSpec.newBuilder().setName(name)
-        .setVersion(Int64Value.of(version)).setSignatureName(signature).build();
+    return answered(name, version).toBuilder().setSignatureName(signature).build();
+  }
+
+  /** The spec a metadata answer echoes: the servable that answered. */
+  static Model.ModelSpec answered(String name, long version) {
+    return Model.ModelSpec.newBuilder().setName(name).setVersion(Int64Value.of(version)).build();
   }
 }

@@ -98,7 +98,7 @@ public final class LoadGenerator {
         reports.stream().mapToLong(Report::errors).sum());
   }
 
-  private static double median(List<Report> reports, ToDoubleFunction<Report> figure) {
+  static double median(List<Report> reports, ToDoubleFunction<Report> figure) {
     double[] values = reports.stream().mapToDouble(figure).sorted().toArray();
     int mid = values.length / 2;
     return values.length % 2 == 1 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
