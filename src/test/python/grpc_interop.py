@@ -19,19 +19,28 @@ import tensorflow as tf
 
 
 def generate_stubs(root, out):
-    """TF Serving's Python modules from src/main/protobuf; TensorFlow's own come from the wheel."""
-    from grpc_tools import protoc
+    """TF Serving's Python modules from src/main/protobuf; TensorFlow's own come from the wheel.
+
+    TF Java names the error-code file tsl/protobuf/error_codes.proto, TF 2.21's Python
+    xla/tsl/...; a shim of tensorflow/core/protobuf/error_codes.proto declaring the same enum
+    without the public import lets the generated status_pb2 import the wheel's module either way.
+    protoc runs in its own process (grpc_tools' protobuf and TensorFlow's in one process crash).
+    """
     import grpc_tools
-    os.makedirs(out, exist_ok=True)
+    shim = os.path.join(out, "shim", "tensorflow", "core", "protobuf")
+    os.makedirs(shim, exist_ok=True)
+    with open(os.path.join(root, "src/main/protobuf-imports/tsl/protobuf/error_codes.proto")) as f:
+        text = f.read()
+    with open(os.path.join(shim, "error_codes.proto"), "w") as f:
+        f.write(text)
     sources = sorted(glob.glob(os.path.join(root, "src/main/protobuf/tensorflow_serving/**/*.proto"),
                                recursive=True))
-    code = protoc.main(["grpc_tools.protoc",
-                        "-I" + os.path.join(root, "src/main/protobuf"),
-                        "-I" + os.path.join(root, "src/main/protobuf-imports"),
-                        "-I" + os.path.join(os.path.dirname(grpc_tools.__file__), "_proto"),
-                        "--python_out=" + out, "--grpc_python_out=" + out] + sources)
-    if code != 0:
-        raise RuntimeError("grpc_tools.protoc failed (%d)" % code)
+    subprocess.run([sys.executable, "-m", "grpc_tools.protoc",
+                    "-I" + os.path.join(out, "shim"),
+                    "-I" + os.path.join(root, "src/main/protobuf"),
+                    "-I" + os.path.join(root, "src/main/protobuf-imports"),
+                    "-I" + os.path.join(os.path.dirname(grpc_tools.__file__), "_proto"),
+                    "--python_out=" + out, "--grpc_python_out=" + out] + sources, check=True)
     sys.path.insert(0, out)
 
 

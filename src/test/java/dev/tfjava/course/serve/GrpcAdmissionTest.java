@@ -30,7 +30,7 @@ class GrpcAdmissionTest {
   void pastThreadsPlusQueueCallsAreUnavailableAndTheRestAnswered() throws Exception {
     ServingServer.Settings settings = ServingFixture.settings().withGrpcPort(0).withThreads(1)
         .withQueueCapacity(1);
-    int windows = 4000;
+    int windows = 1500;
     float[] values = new float[windows * 20];
     for (int i = 0; i < values.length; i++) {
       values[i] = (float) Math.sin(i / 7.0);
