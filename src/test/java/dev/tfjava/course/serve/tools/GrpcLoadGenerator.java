@@ -7,7 +7,6 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
@@ -106,39 +105,20 @@ public final class GrpcLoadGenerator {
     long end = measureFrom + (long) (seconds * 1e9);
     List<Client> clients = new ArrayList<>();
     for (int i = 0; i < connections; i++) {
-      Client client = new Client(target, request, measureFrom, end);
-      clients.add(client);
-      client.start();
+      clients.add(new Client(target, request, measureFrom, end));
     }
-    long requests = 0;
-    long errors = 0;
-    List<long[]> latencies = new ArrayList<>();
-    for (Client client : clients) {
-      client.join();
-      requests += client.count;
-      errors += client.errors;
-      latencies.add(Arrays.copyOf(client.latencies, client.count));
-    }
-    long[] all = latencies.stream().flatMapToLong(Arrays::stream).sorted().toArray();
-    return new LoadGenerator.Report(requests, errors, seconds, all, instances);
+    return LoadGenerator.measure(clients, seconds, instances);
   }
 
   /** One channel's loop. */
-  private static final class Client extends Thread {
+  private static final class Client extends LoadGenerator.Loop {
     final String target;
     final Predict.PredictRequest request;
-    final long measureFrom;
-    final long end;
-    long[] latencies = new long[1 << 16];
-    int count;
-    long errors;
 
     Client(String target, Predict.PredictRequest request, long measureFrom, long end) {
+      super(measureFrom, end);
       this.target = target;
       this.request = request;
-      this.measureFrom = measureFrom;
-      this.end = end;
-      setDaemon(true);
     }
 
     @Override
@@ -160,16 +140,7 @@ public final class GrpcLoadGenerator {
           } catch (RuntimeException e) {
             ok = false;
           }
-          long done = System.nanoTime();
-          if (sent >= measureFrom && done <= end) {
-            if (!ok) {
-              errors++;
-            }
-            if (count == latencies.length) {
-              latencies = Arrays.copyOf(latencies, count * 2);
-            }
-            latencies[count++] = done - sent;
-          }
+          record(sent, System.nanoTime(), !ok);
         }
       } finally {
         channel.shutdownNow();
