@@ -89,9 +89,9 @@ public final class ServeCommand implements Callable<Integer> {
   long maxBodyMb;
 
   @Option(names = "--max-inflight-mb", defaultValue = "64", paramLabel = "MB",
-      description = "Request bodies held at once (arriving, queued or running); a request whose "
-          + "Content-Length would pass it is 503 without its body being read "
-          + "(default: ${DEFAULT-VALUE}).")
+      description = "Request bodies and gRPC messages held at once (arriving, queued or "
+          + "running); a request whose Content-Length would pass it is 503 without its body "
+          + "being read, a gRPC call UNAVAILABLE (default: ${DEFAULT-VALUE}).")
   long maxInFlightMb;
 
   @Option(names = "--intra-op-threads", defaultValue = "1", paramLabel = "N",
