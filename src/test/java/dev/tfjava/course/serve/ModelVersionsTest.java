@@ -6,11 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tfjava.course.serve.core.LoadedModel;
+import dev.tfjava.course.serve.core.ModelLease;
+import dev.tfjava.course.serve.core.ModelSpec;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tfjava.course.serve.tools.StandInModels;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -33,7 +35,7 @@ class ModelVersionsTest {
       float[][] window = ServingFixture.windows(1, 12.2);
       String body = ServingFixture.windowInstances(window);
       LoadedModel first;
-      try (ModelLease lease = serving.server.repository().acquire("lstm", OptionalLong.empty())) {
+      try (ModelLease lease = serving.server.repository().acquire(ModelSpec.latest("lstm"))) {
         first = lease.model();
       }
 

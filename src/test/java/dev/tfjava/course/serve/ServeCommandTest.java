@@ -28,6 +28,7 @@ class ServeCommandTest {
         {"--queue", "-5"}, {"--max-body-mb", "0"}, {"--max-body-mb", "99999999"},
         {"--max-inflight-mb", "1"}, {"--intra-op-threads", "-1"}, {"--inter-op-threads", "-2"},
         {"--port", "70000"}, {"--port", "-1"}, {"--threads", "lots"},
+        {"--grpc-port", "70000"}, {"--grpc-port", "-3"},
     };
     assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
       for (String[] option : cases) {
@@ -44,5 +45,28 @@ class ServeCommandTest {
         assertTrue(err.toString().contains(option[0]), what);
       }
     });
+  }
+
+  @Test
+  void writesTfServingsModelConfigForTheModelsFolder() throws Exception {
+    dev.tfjava.course.serve.tools.StandInModels.exportLstm(models, "lstm", 1);
+    java.nio.file.Files.createDirectories(models.resolve("empty"));
+    Path file = models.resolve("out/models.config");
+    int code = LessonsLauncher.commandLine().execute("serve", "--models", models.toString(),
+        "--write-model-config", file.toString());
+    assertEquals(0, code);
+    var parsed = com.google.protobuf.TextFormat.parse(java.nio.file.Files.readString(file),
+        tensorflow.serving.ModelServerConfigOuterClass.ModelServerConfig.class);
+    assertEquals(1, parsed.getModelConfigList().getConfigCount());
+    var lstm = parsed.getModelConfigList().getConfig(0);
+    assertEquals("lstm", lstm.getName());
+    assertEquals(models.resolve("lstm").toAbsolutePath().toString(), lstm.getBasePath());
+    assertEquals("tensorflow", lstm.getModelPlatform());
+    StringWriter err = new StringWriter();
+    CommandLine launcher = LessonsLauncher.commandLine();
+    launcher.getSubcommands().get("serve").setErr(new PrintWriter(err));
+    assertEquals(2, launcher.execute("serve", "--model-config-file",
+        models.resolve("nope.config").toString(), "--port", "0", "--grpc-port", "0"));
+    assertTrue(err.toString().contains("cannot read it"), err.toString());
   }
 }

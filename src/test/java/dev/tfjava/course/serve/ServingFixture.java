@@ -2,6 +2,7 @@ package dev.tfjava.course.serve;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.tfjava.course.serve.core.ModelRepository;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -70,6 +71,11 @@ final class ServingFixture implements AutoCloseable {
     return new ServingFixture(models, ServingServer.start(repository, settings, log));
   }
 
+  /** A fixture around a server started elsewhere (on models already under {@code models}). */
+  static ServingFixture of(Path models, ServingServer server) {
+    return new ServingFixture(models, server);
+  }
+
   static ServingServer.Settings settings() {
     return ServingServer.Settings.defaults("127.0.0.1", 0);
   }
@@ -93,6 +99,11 @@ final class ServingFixture implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new AssertionError(e);
     }
+  }
+
+  /** A gRPC client of the server (which must have been started with a gRPC port). */
+  dev.tfjava.course.serve.grpc.PredictionClient grpcClient() {
+    return dev.tfjava.course.serve.grpc.PredictionClient.connect("127.0.0.1:" + server.grpcPort());
   }
 
   URI uri(String path) {
