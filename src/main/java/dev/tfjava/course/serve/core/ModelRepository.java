@@ -7,11 +7,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -27,9 +29,10 @@ import java.util.stream.Stream;
  * <p>{@link #startWatching} rescans the root every few seconds, as TF Serving polls its file
  * system: a new version is loaded beside the old one, swapped in, and the old one is released;
  * requests already running on it keep their lease and the bundle closes when the last one ends.
- * A version that fails to load is retried on the next scans, up to 5 attempts (a copy may still
- * be under way), while the previous one stays in service. A model
- * folder that disappears, or is left without versions, is unloaded.
+ * A version that fails to load stays in the model's status (END, with its error) while the
+ * previous one stays in service; it is retried on the next scans, up to 5 attempts on the same
+ * files, and again whenever its files change ({@link FailedLoads}). A model folder that
+ * disappears, or is left without versions, is unloaded.
  */
 public final class ModelRepository implements ModelSource, AutoCloseable {
 
@@ -37,18 +40,14 @@ public final class ModelRepository implements ModelSource, AutoCloseable {
   private static final class Slot {
     volatile LoadedModel current;
     final List<Long> retired = new ArrayList<>();
-    long failedVersion = -1;
-    int failures;
   }
-
-  /** Loads of one version tried before giving up on it (TF Serving's default retry count). */
-  private static final int LOAD_ATTEMPTS = 5;
 
   private final Path root;
   private final ThreadSettings threads;
   private final Consumer<String> log;
   private final Map<String, Slot> slots = new ConcurrentHashMap<>();
   private final Set<String> warned = ConcurrentHashMap.newKeySet();
+  private final FailedLoads failures = new FailedLoads();
   private ScheduledExecutorService watcher;
   private boolean closed;
 
@@ -77,16 +76,21 @@ public final class ModelRepository implements ModelSource, AutoCloseable {
       }
       present.add(name);
       Slot slot = slots.computeIfAbsent(name, n -> new Slot());
+      failures.forgetRemoved(name);
       long version = latest.get().number();
       LoadedModel current = slot.current;
-      boolean givenUp = slot.failedVersion == version && slot.failures >= LOAD_ATTEMPTS;
-      if ((current == null || current.version() != version) && !givenUp) {
-        load(name, version, latest.get().folder(), slot);
+      if (current == null || current.version() != version) {
+        Path folder = latest.get().folder();
+        VersionFingerprint files = VersionFingerprint.of(folder);
+        if (failures.due(name, version, files)) {
+          load(name, version, folder, files, slot);
+        }
       }
     }
     for (String name : Set.copyOf(slots.keySet())) {
       if (!present.contains(name)) {
         Slot slot = slots.remove(name);
+        failures.forgetRemoved(name);
         if (slot.current != null) {
           log.accept("unloading " + name + " version " + slot.current.version()
               + ": its folder has no versions any more");
@@ -103,7 +107,8 @@ public final class ModelRepository implements ModelSource, AutoCloseable {
     }
   }
 
-  private void load(String name, long version, Path versionDir, Slot slot) {
+  private void load(String name, long version, Path versionDir, VersionFingerprint files,
+      Slot slot) {
     LoadedModel loaded = null;
     try {
       loaded = LoadedModel.load(name, version, versionDir, threads);
@@ -113,19 +118,17 @@ public final class ModelRepository implements ModelSource, AutoCloseable {
       if (loaded != null) {
         loaded.release();
       }
-      // A half-copied or corrupt version: keep serving the old one, retry on the next scans (a
-      // copy may still be under way), and give up after a few attempts.
-      slot.failures = slot.failedVersion == version ? slot.failures + 1 : 1;
-      slot.failedVersion = version;
-      log.accept("could not load " + versionDir + " (attempt " + slot.failures + " of "
-          + LOAD_ATTEMPTS + "): " + e.getMessage()
-          + (slot.current != null ? "; still serving version " + slot.current.version() : ""));
+      // A half-copied or corrupt version: keep serving the old one, report the failure, retry.
+      int attempt = failures.failed(name, version, versionDir, files, e);
+      log.accept("could not load " + versionDir + " (attempt " + attempt + " of "
+          + FailedLoads.ATTEMPTS + "): " + e.getMessage()
+          + (slot.current != null ? "; still serving version " + slot.current.version() : "")
+          + (attempt == FailedLoads.ATTEMPTS ? "; tried again when its files change" : ""));
       return;
     }
     LoadedModel previous = slot.current;
     slot.current = loaded;
-    slot.failedVersion = -1;
-    slot.failures = 0;
+    failures.loaded(name, version);
     log.accept("serving " + name + " version " + version + " from " + versionDir);
     if (previous != null) {
       synchronized (slot.retired) {
@@ -181,7 +184,7 @@ public final class ModelRepository implements ModelSource, AutoCloseable {
       Slot slot = slots.get(spec.name());
       LoadedModel model = slot == null ? null : slot.current;
       if (model == null || (version.isPresent() && version.getAsLong() != model.version())) {
-        throw spec.notLoaded();
+        throw notLoaded(spec);
       }
       if (model.tryRetain()) {
         return new ModelLease(model);
@@ -190,8 +193,19 @@ public final class ModelRepository implements ModelSource, AutoCloseable {
     }
   }
 
+  /** NOT_FOUND for {@code spec}, naming the load error when the version asked for failed. */
+  private ServingException notLoaded(ModelSpec spec) {
+    return failures.of(spec.name(), spec.version()).map(f -> spec.notLoaded(spec.version().isPresent()
+        ? "version " + f.version() + " of " + spec.name() + " could not be loaded: "
+            + f.errorMessage()
+        : "no version of " + spec.name() + " could be loaded; version " + f.version() + ": "
+            + f.errorMessage())).orElseGet(spec::notLoaded);
+  }
+
   /**
-   * The served and retired versions of a model (all of them, or just the one {@code spec} names).
+   * The served, retired and failed versions of a model, highest first, as TF Serving's
+   * {@code GetModelStatus} lists them (all of them, or just the one {@code spec} names); a failed
+   * version is END with its error's code and message.
    *
    * @throws ServingException NOT_FOUND for an unknown model or version, INVALID_ARGUMENT for an
    *     unknown label
@@ -203,22 +217,30 @@ public final class ModelRepository implements ModelSource, AutoCloseable {
     String name = spec.name();
     OptionalLong version = spec.version();
     Slot slot = slots.get(name);
+    // By version, highest first; a later state of the same version replaces an earlier one.
+    Map<Long, VersionStatus> states = new TreeMap<>(Comparator.reverseOrder());
+    if (slot != null) {
+      synchronized (slot.retired) {
+        slot.retired.forEach(v -> states.put(v, VersionStatus.ended(v)));
+      }
+    }
+    failures.statuses(name).forEach(s -> states.put(s.version(), s));
     LoadedModel current = slot == null ? null : slot.current;
-    if (current == null) {
+    if (current != null) {
+      states.put(current.version(), VersionStatus.available(current.version()));
+    }
+    if (states.isEmpty()) {
       throw ServingException.notFound("Could not find any versions of model " + name);
     }
-    List<VersionStatus> states = new ArrayList<>();
-    states.add(VersionStatus.available(current.version()));
-    synchronized (slot.retired) {
-      slot.retired.forEach(v -> states.add(VersionStatus.ended(v)));
-    }
     if (version.isEmpty()) {
-      return states;
+      return List.copyOf(states.values());
     }
-    return states.stream().filter(s -> s.version() == version.getAsLong()).findFirst()
-        .map(List::of)
-        .orElseThrow(() -> ServingException.notFound(
-            "Could not find version " + version.getAsLong() + " of model " + name));
+    VersionStatus asked = states.get(version.getAsLong());
+    if (asked == null) {
+      throw ServingException.notFound(
+          "Could not find version " + version.getAsLong() + " of model " + name);
+    }
+    return List.of(asked);
   }
 
   /** The names of the models being served, sorted. */
