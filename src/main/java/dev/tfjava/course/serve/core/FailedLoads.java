@@ -32,6 +32,16 @@ final class FailedLoads {
   private record Failure(Path folder, VersionFingerprint files, int attempts,
       VersionStatus status) {}
 
+  /** TF Java's exception for each code it keeps (disjoint subclasses of TensorFlowException). */
+  private static final Map<Class<? extends RuntimeException>, ErrorCode> TF_CODES = Map.of(
+      TFInvalidArgumentException.class, ErrorCode.INVALID_ARGUMENT,
+      TFFailedPreconditionException.class, ErrorCode.FAILED_PRECONDITION,
+      TFOutOfRangeException.class, ErrorCode.OUT_OF_RANGE,
+      TFPermissionDeniedException.class, ErrorCode.PERMISSION_DENIED,
+      TFResourceExhaustedException.class, ErrorCode.RESOURCE_EXHAUSTED,
+      TFUnauthenticatedException.class, ErrorCode.UNAUTHENTICATED,
+      TFUnimplementedException.class, ErrorCode.UNIMPLEMENTED);
+
   private final Map<String, NavigableMap<Long, Failure>> failures = new HashMap<>();
 
   /** Whether {@code version}, whose folder holds {@code files} now, should be loaded now. */
@@ -116,21 +126,13 @@ final class FailedLoads {
   static ErrorCode codeOf(RuntimeException error, Path folder) {
     if (error instanceof ServingException serving) {
       return serving.code();
-    } else if (error instanceof TFInvalidArgumentException) {
-      return ErrorCode.INVALID_ARGUMENT;
-    } else if (error instanceof TFFailedPreconditionException) {
-      return ErrorCode.FAILED_PRECONDITION;
-    } else if (error instanceof TFOutOfRangeException) {
-      return ErrorCode.OUT_OF_RANGE;
-    } else if (error instanceof TFPermissionDeniedException) {
-      return ErrorCode.PERMISSION_DENIED;
-    } else if (error instanceof TFResourceExhaustedException) {
-      return ErrorCode.RESOURCE_EXHAUSTED;
-    } else if (error instanceof TFUnauthenticatedException) {
-      return ErrorCode.UNAUTHENTICATED;
-    } else if (error instanceof TFUnimplementedException) {
-      return ErrorCode.UNIMPLEMENTED;
-    } else if (!Files.exists(folder.resolve("saved_model.pb"))
+    }
+    for (Map.Entry<Class<? extends RuntimeException>, ErrorCode> tf : TF_CODES.entrySet()) {
+      if (tf.getKey().isInstance(error)) {
+        return tf.getValue();
+      }
+    }
+    if (!Files.exists(folder.resolve("saved_model.pb"))
         && !Files.exists(folder.resolve("saved_model.pbtxt"))) {
       return ErrorCode.NOT_FOUND;
     }
