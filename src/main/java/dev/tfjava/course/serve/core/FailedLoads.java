@@ -25,7 +25,10 @@ import org.tensorflow.exceptions.TFUnimplementedException;
  * still under way, a fix). Thread-safe: scans write, requests read.
  */
 final class FailedLoads {
-  /** Attempts on unchanged files (TF Serving's default: 1 + 4 retries, hence 5). */
+  /**
+   * Attempts on unchanged files, one per scan. (TF Serving makes 1 + 5 a minute apart, then none;
+   * here a change of files starts the count again.)
+   */
   static final int ATTEMPTS = 5;
 
   /** The last failed attempt on one version. */
