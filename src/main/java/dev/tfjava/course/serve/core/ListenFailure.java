@@ -20,8 +20,26 @@ public final class ListenFailure {
    * whose message is the one line to show.
    */
   public static UncheckedIOException of(String host, int port, Throwable cause) {
-    return new UncheckedIOException("Could not listen on " + host + ":" + port + ": "
-        + why(host, port, cause), cause instanceof IOException io ? io : new IOException(cause));
+    return failure("Could not listen on ", host, port, cause);
+  }
+
+  /** As {@link #of(String, int, Throwable)}, for a door named in the message ("gRPC"). */
+  public static UncheckedIOException of(String door, String host, int port, Throwable cause) {
+    return failure("Could not listen for " + door + " on ", host, port, cause);
+  }
+
+  private static UncheckedIOException failure(String prefix, String host, int port,
+      Throwable cause) {
+    // gRPC wraps the socket's exception in its own ("Failed to bind to address ...").
+    Throwable socket = cause;
+    for (Throwable c = cause; c != null && c.getCause() != c; c = c.getCause()) {
+      if (c instanceof BindException || c instanceof UnresolvedAddressException) {
+        socket = c;
+        break;
+      }
+    }
+    return new UncheckedIOException(prefix + host + ":" + port + ": " + why(host, port, socket),
+        cause instanceof IOException io ? io : new IOException(cause));
   }
 
   private static String why(String host, int port, Throwable cause) {
