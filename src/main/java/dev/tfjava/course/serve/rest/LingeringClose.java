@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class LingeringClose {
   /** Bodies' worth of bytes dropped at most. */
-  static final long MAX_BODIES = 8;
+  private static final long MAX_BODIES = 8;
   private static final Duration MAX_TIME = Duration.ofSeconds(30);
   private static final Duration QUIET_TIME = Duration.ofSeconds(5);
 
@@ -42,11 +42,6 @@ final class LingeringClose {
     maxBytes = MAX_BODIES * limits.maxBodyBytes();
     maxNanos = Math.min(limits.bodyTimeout().toNanos(), MAX_TIME.toNanos());
     quietNanos = Math.min(QUIET_TIME.toNanos(), maxNanos);
-  }
-
-  /** The most bytes a closing connection reads and drops (for logs and tests). */
-  long maxBytes() {
-    return maxBytes;
   }
 
   /** Whether what arrives now is dropped unread. */
