@@ -10,6 +10,10 @@ import dev.tfjava.course.serve.core.ModelRepository;
 import dev.tfjava.course.serve.core.VersionFolders;
 import dev.tfjava.course.serve.ServingServer;
 import dev.tfjava.course.train.ThreadSettings;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -179,6 +183,7 @@ public final class ServeCommand implements Callable<Integer> {
 
   /** The settings, every option checked first: one line and exit 2 for a bad value. */
   private ServingServer.Settings settings() {
+    checkHost();
     check(port >= 0 && port <= 65535, "--port must be 0-65535, got " + port);
     check(grpcPort >= 0 && grpcPort <= 65535, "--grpc-port must be 0-65535, got " + grpcPort);
     check(grpcPort == 0 || grpcPort != port, "--grpc-port and --port must differ, both are "
@@ -210,6 +215,30 @@ public final class ServeCommand implements Callable<Integer> {
         .withPollInterval(Duration.ofMillis(Math.round(pollSeconds * 1000)))
         .withGrpcPort(grpcPort);
     return threads == null ? settings : settings.withThreads(threads);
+  }
+
+  /**
+   * {@code --host} must be an address of this machine (or a name resolving to one); what is left
+   * for the bind to fail on (a port in use, no permission) is the environment's, exit 1.
+   */
+  private void checkHost() {
+    check(!host.isBlank(), "--host must not be empty (127.0.0.1, or 0.0.0.0 for every interface)");
+    InetAddress address;
+    try {
+      address = InetAddress.getByName(host);
+    } catch (UnknownHostException e) {
+      throw CourseException.badInput("--host " + host + ": not an IP address or a host name this"
+          + " machine can resolve (127.0.0.1, or 0.0.0.0 for every interface)");
+    }
+    boolean local;
+    try {
+      local = address.isAnyLocalAddress() || address.isLoopbackAddress()
+          || NetworkInterface.getByInetAddress(address) != null;
+    } catch (SocketException e) {
+      local = true; // the interfaces cannot be listed: let the bind decide
+    }
+    check(local, "--host " + host + ": " + address.getHostAddress() + " is not an address of"
+        + " this machine (127.0.0.1, 0.0.0.0 for every interface, or one of its own addresses)");
   }
 
   private static void check(boolean ok, String message) {

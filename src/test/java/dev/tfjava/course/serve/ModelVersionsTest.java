@@ -87,36 +87,6 @@ class ModelVersionsTest {
   }
 
   @Test
-  void brokenNewVersionLeavesTheOldOneServing() throws Exception {
-    ServingServer.Settings settings = ServingFixture.settings()
-        .withPollInterval(Duration.ofMillis(100));
-    java.util.List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
-    try (ServingFixture serving = ServingFixture.start(models, settings, log::add)) {
-      Path broken = java.nio.file.Files.createDirectories(models.resolve("lstm/2"));
-      java.nio.file.Files.writeString(broken.resolve("saved_model.pb"), "not a SavedModel");
-      // The poller retries version 2 on its scans, up to 5 attempts, then gives up on it.
-      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-      while (log.stream().noneMatch(line -> line.contains("(attempt 5 of 5)"))
-          && System.nanoTime() < deadline) {
-        Thread.sleep(50);
-      }
-      Thread.sleep(500); // more scans: none may try again
-      for (int attempt = 1; attempt <= 5; attempt++) {
-        String marker = "(attempt " + attempt + " of 5)";
-        assertEquals(1, log.stream().filter(line -> line.contains("lstm")
-            && line.contains(marker)).count(), marker + " in " + log);
-      }
-      assertTrue(log.stream().noneMatch(line -> line.contains("(attempt 6")), log.toString());
-      String body = ServingFixture.windowInstances(ServingFixture.windows(1, 12.2));
-      assertEquals(200, serving.post("/v1/models/lstm:predict", body).status());
-      JsonNode status = serving.get("/v1/models/lstm").json().path("model_version_status");
-      assertEquals(1, status.size(), status.toString());
-      assertEquals("1", status.get(0).path("version").asText());
-      assertError(404, serving.get("/v1/models/lstm/versions/2"));
-    }
-  }
-
-  @Test
   void strayEntriesInTheModelsFolderAreSkippedWithOneWarningEach() throws Exception {
     java.util.List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
     ServingServer.Settings settings = ServingFixture.settings()

@@ -3,14 +3,14 @@ package dev.tfjava.course.serve.core;
 import dev.tfjava.course.train.ThreadSettings;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.NavigableSet;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -28,8 +28,9 @@ import java.util.function.Consumer;
  * version is loaded beside the old ones and served; a version the policy no longer chooses is
  * released once one it chooses is serving (so a model never goes dark during a swap); requests
  * already running on it keep their lease and the bundle closes when the last one ends. A version
- * that fails to load is retried on the next scans, up to 5 attempts (a copy may still be under
- * way), while the previous ones stay in service. A model that disappears from the source, or is
+ * that fails to load stays in the model's status (END, with its error) while the previous ones
+ * stay in service; it is retried on the next scans, up to 5 attempts on the same files, and again
+ * whenever its files change ({@link FailedLoads}). A model that disappears from the source, or is
  * left without versions, is unloaded. A label may only name a version being served; a config
  * whose labels do not is refused for that model (logged), and its previous labels stay.
  */
@@ -39,18 +40,15 @@ public final class ModelRepository implements ModelSource, AutoCloseable {
   private static final class Slot {
     final ConcurrentSkipListMap<Long, LoadedModel> served = new ConcurrentSkipListMap<>();
     final Set<Long> retired = ConcurrentHashMap.newKeySet();
-    final Map<Long, Integer> failures = new HashMap<>();
     volatile Map<String, Long> labels = Map.of();
   }
-
-  /** Loads of one version tried before giving up on it (TF Serving's default retry count). */
-  private static final int LOAD_ATTEMPTS = 5;
 
   private final ModelConfigSource source;
   private final ThreadSettings threads;
   private final Consumer<String> log;
   private final Map<String, Slot> slots = new ConcurrentHashMap<>();
   private final Set<String> warned = ConcurrentHashMap.newKeySet();
+  private final FailedLoads failures = new FailedLoads();
   private List<ModelConfig> configs;
   private ScheduledExecutorService watcher;
   private boolean closed;
@@ -101,10 +99,14 @@ public final class ModelRepository implements ModelSource, AutoCloseable {
       }
       present.add(config.name());
       Slot slot = slots.computeIfAbsent(config.name(), n -> new Slot());
+      failures.forgetRemoved(config.name());
       for (long version : chosen) {
-        boolean givenUp = slot.failures.getOrDefault(version, 0) >= LOAD_ATTEMPTS;
-        if (!slot.served.containsKey(version) && !givenUp) {
-          load(config.name(), version, onDisk.get(version), slot);
+        if (!slot.served.containsKey(version)) {
+          Path folder = onDisk.get(version);
+          VersionFingerprint files = VersionFingerprint.of(folder);
+          if (failures.due(config.name(), version, files)) {
+            load(config.name(), version, folder, files, slot);
+          }
         }
       }
       if (slot.served.keySet().stream().anyMatch(chosen::contains)) {
@@ -119,6 +121,7 @@ public final class ModelRepository implements ModelSource, AutoCloseable {
     for (String name : Set.copyOf(slots.keySet())) {
       if (!present.contains(name)) {
         Slot slot = slots.remove(name);
+        failures.forgetRemoved(name);
         for (long version : Set.copyOf(slot.served.keySet())) {
           retire(name, slot, version, ": its folder has no versions any more");
         }
@@ -150,7 +153,8 @@ public final class ModelRepository implements ModelSource, AutoCloseable {
     }
   }
 
-  private void load(String name, long version, Path versionDir, Slot slot) {
+  private void load(String name, long version, Path versionDir, VersionFingerprint files,
+      Slot slot) {
     LoadedModel loaded = null;
     try {
       loaded = LoadedModel.load(name, version, versionDir, threads);
@@ -160,17 +164,17 @@ public final class ModelRepository implements ModelSource, AutoCloseable {
       if (loaded != null) {
         loaded.release();
       }
-      // A half-copied or corrupt version: keep serving the others, retry on the next scans (a
-      // copy may still be under way), and give up after a few attempts.
-      int failures = slot.failures.merge(version, 1, Integer::sum);
-      log.accept("could not load " + versionDir + " (attempt " + failures + " of "
-          + LOAD_ATTEMPTS + "): " + e.getMessage()
-          + (slot.served.isEmpty() ? "" : "; still serving version " + slot.served.lastKey()));
+      // A half-copied or corrupt version: keep serving the others, report the failure, retry.
+      int attempt = failures.failed(name, version, versionDir, files, e);
+      log.accept("could not load " + versionDir + " (attempt " + attempt + " of "
+          + FailedLoads.ATTEMPTS + "): " + e.getMessage()
+          + (slot.served.isEmpty() ? "" : "; still serving version " + slot.served.lastKey())
+          + (attempt == FailedLoads.ATTEMPTS ? "; tried again when its files change" : ""));
       return;
     }
     slot.served.put(version, loaded);
     slot.retired.remove(version);
-    slot.failures.remove(version);
+    failures.loaded(name, version);
     log.accept("serving " + name + " version " + version + " from " + versionDir);
   }
 
@@ -213,13 +217,22 @@ public final class ModelRepository implements ModelSource, AutoCloseable {
       LoadedModel model = version.isPresent() ? slot.served.get(version.getAsLong())
           : slot.served.isEmpty() ? null : slot.served.lastEntry().getValue();
       if (model == null) {
-        throw ModelSpec.of(spec.name(), version).notLoaded();
+        throw notLoaded(ModelSpec.of(spec.name(), version));
       }
       if (model.tryRetain()) {
         return new ModelLease(model);
       }
       // Retired between the read and the retain: the slot already holds its successor.
     }
+  }
+
+  /** NOT_FOUND for {@code spec}, naming the load error when the version asked for failed. */
+  private ServingException notLoaded(ModelSpec spec) {
+    return failures.of(spec.name(), spec.version()).map(f -> spec.notLoaded(spec.version().isPresent()
+        ? "version " + f.version() + " of " + spec.name() + " could not be loaded: "
+            + f.errorMessage()
+        : "no version of " + spec.name() + " could be loaded; version " + f.version() + ": "
+            + f.errorMessage())).orElseGet(spec::notLoaded);
   }
 
   /** The version {@code spec} asks for: its number, its label's, or none (the latest). */
@@ -235,8 +248,9 @@ public final class ModelRepository implements ModelSource, AutoCloseable {
   }
 
   /**
-   * The served versions (newest first) and retired ones of a model: all of them, or the one
-   * {@code spec} names by number or label.
+   * The served, retired and failed versions of a model, highest first, as TF Serving's
+   * {@code GetModelStatus} lists them: all of them, or the one {@code spec} names by number or
+   * label; a failed version is END with its error's code and message.
    *
    * @throws ServingException NOT_FOUND for an unknown model or version, INVALID_ARGUMENT for an
    *     unknown label
@@ -244,20 +258,26 @@ public final class ModelRepository implements ModelSource, AutoCloseable {
   public List<VersionStatus> status(ModelSpec spec) {
     String name = spec.name();
     Slot slot = slots.get(name);
-    if (slot == null || (slot.served.isEmpty() && slot.retired.isEmpty())) {
+    // By version, highest first; a later state of the same version replaces an earlier one.
+    Map<Long, VersionStatus> states = new TreeMap<>(Comparator.reverseOrder());
+    if (slot != null) {
+      slot.retired.forEach(v -> states.put(v, VersionStatus.ended(v)));
+      failures.statuses(name).forEach(s -> states.put(s.version(), s));
+      slot.served.keySet().forEach(v -> states.put(v, VersionStatus.available(v)));
+    }
+    if (states.isEmpty()) {
       throw ServingException.notFound("Could not find any versions of model " + name);
     }
     OptionalLong version = version(spec, slot);
-    List<VersionStatus> states = new ArrayList<>();
-    slot.served.descendingKeySet().forEach(v -> states.add(VersionStatus.available(v)));
-    new TreeSet<>(slot.retired).descendingSet().forEach(v -> states.add(VersionStatus.ended(v)));
     if (version.isEmpty()) {
-      return states;
+      return List.copyOf(states.values());
     }
-    return states.stream().filter(s -> s.version() == version.getAsLong()).findFirst()
-        .map(List::of)
-        .orElseThrow(() -> ServingException.notFound(
-            "Could not find version " + version.getAsLong() + " of model " + name));
+    VersionStatus asked = states.get(version.getAsLong());
+    if (asked == null) {
+      throw ServingException.notFound(
+          "Could not find version " + version.getAsLong() + " of model " + name);
+    }
+    return List.of(asked);
   }
 
   /** The labels of a model and the versions they name (empty for an unknown model). */

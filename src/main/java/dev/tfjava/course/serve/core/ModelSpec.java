@@ -39,8 +39,17 @@ public record ModelSpec(String name, OptionalLong version, Optional<String> labe
 
   /** TF Serving's wording for a servable that is not loaded (NOT_FOUND). */
   public ServingException notLoaded() {
-    return ServingException.notFound("Servable not found for request: "
+    return ServingException.notFound(notFoundMessage());
+  }
+
+  /** TF Serving's wording for a servable that is not loaded, and why (NOT_FOUND). */
+  public ServingException notLoaded(String why) {
+    return ServingException.notFound(notFoundMessage() + ": " + why);
+  }
+
+  private String notFoundMessage() {
+    return "Servable not found for request: "
         + (version.isPresent() ? "Specific(" + name + ", " + version.getAsLong() + ")"
-            : "Latest(" + name + ")"));
+            : "Latest(" + name + ")");
   }
 }

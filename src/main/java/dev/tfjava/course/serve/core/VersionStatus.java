@@ -32,4 +32,9 @@ public record VersionStatus(long version, State state, ErrorCode errorCode, Stri
   public static VersionStatus ended(long version) {
     return new VersionStatus(version, State.END, ErrorCode.OK, "");
   }
+
+  /** A version that could not be loaded, with the error that ended it. */
+  public static VersionStatus failed(long version, ErrorCode code, String message) {
+    return new VersionStatus(version, State.END, code, message);
+  }
 }

@@ -1,5 +1,6 @@
 package dev.tfjava.course.serve.grpc;
 
+import dev.tfjava.course.serve.core.ListenFailure;
 import dev.tfjava.course.serve.core.ServingCore;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -65,8 +66,7 @@ public final class GrpcServer implements AutoCloseable {
       server.start();
     } catch (IOException e) {
       dispatch.shutdownNow();
-      throw new UncheckedIOException("Could not listen for gRPC on " + host + ":" + port + ": "
-          + e.getMessage(), e);
+      throw ListenFailure.of("gRPC", host, port, e);
     }
     return new GrpcServer(server, dispatch);
   }

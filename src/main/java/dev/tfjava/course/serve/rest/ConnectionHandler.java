@@ -6,7 +6,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -37,8 +36,9 @@ import java.util.concurrent.TimeUnit;
  * worker pool that runs TensorFlow. Every phase has a deadline: the head must arrive within the
  * header timeout of its first byte, the body within the body timeout of the head, an idle
  * keep-alive connection is closed after the idle timeout. Admission (count and body bytes) is
- * decided from the head; a refused request gets its JSON 503/413 at once, then the connection is
- * half-closed and the rest of the body drained (bounded) so that the client reads the answer
+ * decided from the head; a refused request gets its JSON 503/413 at once (instead of
+ * {@code 100 Continue} when the client asked for one), then the connection is closed the
+ * lingering way ({@link LingeringClose}) so that a client still writing its body reads the answer
  * rather than a reset. Every framing error gets a JSON body too.
  */
 final class ConnectionHandler extends ChannelInboundHandlerAdapter {
@@ -47,11 +47,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
   private enum State { IDLE, HEAD, BODY, RUNNING, WRITING, DRAINING }
 
-  /** How much of a refused body is read and dropped, and for how long, before closing. */
-  private static final long DRAIN_BYTES = 32L << 20;
-  private static final Duration DRAIN_TIME = Duration.ofSeconds(2);
-
   private final Server server;
+  private final LingeringClose linger;
   private ChannelHandlerContext self;
   private State state = State.IDLE;
   private ScheduledFuture<?> timer;
@@ -59,7 +56,6 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   /** Requests a pipelining client sent while one was running, replayed in order. */
   private final ArrayDeque<Object> queued = new ArrayDeque<>();
   private boolean inputClosed;
-  private long drained;
 
   // The request being received.
   private String what;
@@ -73,18 +69,18 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
   ConnectionHandler(Server server) {
     this.server = server;
+    this.linger = new LingeringClose(server.limits());
   }
 
-  /** Sits before the HTTP decoder: starts the header clock and drops what a drain reads. */
+  /**
+   * Sits before the HTTP decoder: starts the header clock, and drops unread what a closing
+   * connection still receives.
+   */
   final ChannelInboundHandlerAdapter rawBytes = new ChannelInboundHandlerAdapter() {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      if (state == State.DRAINING) {
-        drained += msg instanceof ByteBuf bytes ? bytes.readableBytes() : 0;
-        ReferenceCountUtil.release(msg);
-        if (drained > DRAIN_BYTES) {
-          ctx.close();
-        }
+      if (linger.discarding()) {
+        linger.drop(ctx, msg);
         return;
       }
       if (state == State.IDLE) {
@@ -180,6 +176,11 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
       }
     }
     if (HttpUtil.is100ContinueExpected(request)) {
+      if (routeError != null) {
+        // The final answer instead of 100: the client need not send a body nobody reads.
+        refuse(ctx, routeError);
+        return;
+      }
       ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
           HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER));
     }
@@ -287,6 +288,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     }
     if (!keep) {
       http.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+      // Nothing more is read as a request: what still comes is the rest of a refused body.
+      linger.discardFromNow();
     }
     ctx.writeAndFlush(http).addListener(written -> {
       if (!written.isSuccess()) {
@@ -316,22 +319,17 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     ctx.channel().config().setAutoRead(true);
   }
 
-  /**
-   * Half-closes: the answer is out, the client sees the end of the stream, and whatever it still
-   * sends is read and dropped (bounded) so that its TCP stack does not reset the connection before
-   * it has read the answer.
-   */
+  /** The answer is out and the connection closes: bounded read-and-drop first. */
   private void lingeringClose(ChannelHandlerContext ctx) {
     state = State.DRAINING;
+    cancelTimer();
     queued.forEach(ReferenceCountUtil::release);
     queued.clear();
-    if (inputClosed || !(ctx.channel() instanceof SocketChannel socket)) {
+    if (inputClosed) {
       ctx.close();
       return;
     }
-    schedule(ctx, DRAIN_TIME);
-    socket.shutdownOutput();
-    ctx.channel().config().setAutoRead(true);
+    linger.start(ctx);
   }
 
   @Override
@@ -351,6 +349,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     cancelTimer();
+    linger.cancel();
     settle();
     queued.forEach(ReferenceCountUtil::release);
     queued.clear();
@@ -404,7 +403,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
           + server.limits().headerTimeout().toSeconds() + " s");
       case BODY -> respond408(ctx, "The request body did not arrive within "
           + server.limits().bodyTimeout().toSeconds() + " s");
-      default -> ctx.close(); // idle, a client not reading its answer, or the drain's end
+      default -> ctx.close(); // idle, a client not reading its answer
     }
   }
 

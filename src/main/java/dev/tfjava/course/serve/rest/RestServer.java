@@ -1,5 +1,6 @@
 package dev.tfjava.course.serve.rest;
 
+import dev.tfjava.course.serve.core.ListenFailure;
 import dev.tfjava.course.serve.core.ServingCore;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -16,7 +17,6 @@ import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -62,7 +62,7 @@ public final class RestServer implements AutoCloseable {
   /**
    * Listens on {@code host:port} (0 picks a free port).
    *
-   * @throws UncheckedIOException if the address cannot be bound
+   * @throws UncheckedIOException if the address cannot be bound; its message names the cause
    */
   public static RestServer start(String host, int port, Limits limits, ServingCore core) {
     ConnectionHandler.Server shared = new ConnectionHandler.Server(limits, core,
@@ -98,11 +98,10 @@ public final class RestServer implements AutoCloseable {
           .syncUninterruptibly()
           .channel();
       return new RestServer(listener, connections, acceptors, loops);
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // a BindException too, which Netty rethrows undeclared
       acceptors.shutdownGracefully(0, 0, TimeUnit.SECONDS);
       loops.shutdownGracefully(0, 0, TimeUnit.SECONDS);
-      throw new UncheckedIOException("Could not listen on " + host + ":" + port + ": "
-          + e.getMessage(), new IOException(e));
+      throw ListenFailure.of(host, port, e);
     }
   }
 
