@@ -3,7 +3,10 @@ package dev.tfjava.course.cli;
 import dev.tfjava.course.CommandLines;
 import dev.tfjava.course.CourseException;
 import dev.tfjava.course.serve.core.ModelRepository;
+import dev.tfjava.course.serve.ServingFeatures;
 import dev.tfjava.course.serve.ServingServer;
+import dev.tfjava.course.serve.config.BatchingParameters;
+import dev.tfjava.course.serve.config.MonitoringConfig;
 import dev.tfjava.course.train.ThreadSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,6 +74,22 @@ public final class ServeCommand implements Callable<Integer> {
       description = "How often to look for new model versions (default: ${DEFAULT-VALUE}).")
   double pollSeconds;
 
+  @Option(names = "--enable-batching",
+      description = "Stack concurrent requests to the same model, version and signature into one "
+          + "session run (TensorFlow Serving's server-side batching; default: off).")
+  boolean enableBatching;
+
+  @Option(names = "--batching-parameters-file", paramLabel = "FILE",
+      description = "TensorFlow Serving's BatchingParameters in text format, e.g. "
+          + "'max_batch_size { value: 32 }' (needs --enable-batching; default: its defaults).")
+  Path batchingParametersFile;
+
+  @Option(names = "--monitoring-config-file", paramLabel = "FILE",
+      description = "TensorFlow Serving's MonitoringConfig in text format: 'prometheus_config { "
+          + "enable: true, path: \"/metrics\" }' moves the Prometheus metrics, 'enable: false' "
+          + "turns them off (default: on, at " + MonitoringConfig.DEFAULT_PATH + ").")
+  Path monitoringConfigFile;
+
   private static final int MAX_THREADS = 1024;
   private static final int MAX_QUEUE = 100_000;
   /** Bodies are held in one buffer of at most 2 GiB; 1 GiB leaves room. */
@@ -86,13 +105,14 @@ public final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     ServingServer.Settings settings = settings();
+    ServingFeatures features = features();
     if (!Files.isDirectory(models)) {
       throw CourseException.badInput("--models " + models + ": no such folder (the lessons "
           + "export there; run one first, or point --models at a folder of SavedModels)");
     }
     Consumer<String> log = ServeCommand::log;
     ServingServer server = ServingServer.start(new ModelRepository(models,
-        new ThreadSettings(intraOpThreads, interOpThreads), log), settings, log);
+        new ThreadSettings(intraOpThreads, interOpThreads), log), settings, features, log);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       log("stopping: draining requests and closing the models");
       server.close();
@@ -101,6 +121,9 @@ public final class ServeCommand implements Callable<Integer> {
         + settings.threads() + " workers; models: "
         + (server.repository().modelNames().isEmpty() ? "none yet (waiting for versions in "
             + models + ")" : server.repository().modelNames()));
+    log("metrics: " + features.monitoring().metricsPath().map(path -> "http://" + host + ":"
+        + server.port() + path).orElse("off") + "; batching: " + features.batching()
+        .map(Object::toString).orElse("off"));
     server.awaitStop();
     return 0;
   }
@@ -130,6 +153,21 @@ public final class ServeCommand implements Callable<Integer> {
         .withMaxInFlightBytes(maxInFlightMb << 20)
         .withPollInterval(Duration.ofMillis(Math.round(pollSeconds * 1000)));
     return threads == null ? settings : settings.withThreads(threads);
+  }
+
+  /** Monitoring and batching from their files, read and checked before anything starts. */
+  private ServingFeatures features() {
+    check(batchingParametersFile == null || enableBatching,
+        "--batching-parameters-file needs --enable-batching (as in TensorFlow Serving)");
+    ServingFeatures features = ServingFeatures.defaults();
+    if (monitoringConfigFile != null) {
+      features = features.withMonitoring(MonitoringConfig.read(monitoringConfigFile));
+    }
+    if (enableBatching) {
+      features = features.withBatching(batchingParametersFile == null
+          ? BatchingParameters.defaults() : BatchingParameters.read(batchingParametersFile));
+    }
+    return features;
   }
 
   private static void check(boolean ok, String message) {

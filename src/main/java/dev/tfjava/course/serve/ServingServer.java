@@ -1,11 +1,17 @@
 package dev.tfjava.course.serve;
 
+import dev.tfjava.course.serve.batching.BatchingService;
 import dev.tfjava.course.serve.core.Admission;
 import dev.tfjava.course.serve.core.ModelRepository;
+import dev.tfjava.course.serve.core.PredictService;
 import dev.tfjava.course.serve.core.Predictor;
 import dev.tfjava.course.serve.core.ServingCore;
+import dev.tfjava.course.serve.metrics.ExampleCountingService;
+import dev.tfjava.course.serve.metrics.ServingMetrics;
+import dev.tfjava.course.serve.rest.MetricsRoute;
 import dev.tfjava.course.serve.rest.RestServer;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -20,7 +26,9 @@ import java.util.function.Consumer;
  * API ({@link RestServer}). Past {@code threads + queueCapacity} requests, or
  * {@code maxInFlightBytes} of bodies, the server answers 503 at once instead of letting latency
  * and memory grow without bound. {@link #close()} answers new requests 503, lets running ones
- * finish, then closes the connections and every model.
+ * finish, then closes the connections and every model. What it adds ({@link ServingFeatures}):
+ * TF Serving's Prometheus metrics ({@link ServingMetrics}) and server-side batching
+ * ({@link BatchingService}), both in the core, so that every front door has them.
  */
 public final class ServingServer implements AutoCloseable {
 
@@ -95,15 +103,20 @@ public final class ServingServer implements AutoCloseable {
   private static final Duration DRAIN = Duration.ofSeconds(10);
 
   private final RestServer rest;
+  private final Optional<BatchingService> batching;
+  private final ServingMetrics metrics;
   private final ThreadPoolExecutor workers;
   private final ModelRepository repository;
   private final Consumer<String> log;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final AtomicBoolean closing;
 
-  private ServingServer(RestServer rest, ThreadPoolExecutor workers, ModelRepository repository,
-      AtomicBoolean closing, Consumer<String> log) {
+  private ServingServer(RestServer rest, Optional<BatchingService> batching, ServingMetrics metrics,
+      ThreadPoolExecutor workers, ModelRepository repository, AtomicBoolean closing,
+      Consumer<String> log) {
     this.rest = rest;
+    this.batching = batching;
+    this.metrics = metrics;
     this.closing = closing;
     this.workers = workers;
     this.repository = repository;
@@ -116,6 +129,14 @@ public final class ServingServer implements AutoCloseable {
    */
   public static ServingServer start(ModelRepository repository, Settings settings,
       Consumer<String> log) {
+    return start(repository, settings, ServingFeatures.defaults(), log);
+  }
+
+  /** As {@link #start(ModelRepository, Settings, Consumer)}, with metrics and batching as asked. */
+  public static ServingServer start(ModelRepository repository, Settings settings,
+      ServingFeatures features, Consumer<String> log) {
+    ServingMetrics metrics = new ServingMetrics();
+    repository.recordLoadsTo(metrics);
     repository.refresh();
     repository.startWatching(settings.pollInterval());
     AtomicInteger ids = new AtomicInteger();
@@ -127,16 +148,26 @@ public final class ServingServer implements AutoCloseable {
           return thread;
         });
     AtomicBoolean closing = new AtomicBoolean();
-    ServingCore core = new ServingCore(repository, new Predictor(repository),
-        new Admission(settings.threads() + settings.queueCapacity(), settings.maxInFlightBytes()),
-        workers, closing::get, log);
+    Admission admission = new Admission(settings.threads() + settings.queueCapacity(),
+        settings.maxInFlightBytes());
+    metrics.watch(admission);
+    Predictor predictor = new Predictor(repository, metrics);
+    Optional<BatchingService> batching = features.batching()
+        .map(parameters -> new BatchingService(repository, predictor, parameters, metrics));
+    PredictService predictions = new ExampleCountingService(
+        batching.<PredictService>map(b -> b).orElse(predictor), metrics);
+    ServingCore core = new ServingCore(repository, predictions, admission, workers, closing::get,
+        log, metrics);
     try {
       RestServer rest = RestServer.start(settings.host(), settings.port(),
           new RestServer.Limits(settings.maxBodyBytes(), settings.headerTimeout(),
-              settings.bodyTimeout(), settings.idleTimeout()), core);
-      return new ServingServer(rest, workers, repository, closing, log);
+              settings.bodyTimeout(), settings.idleTimeout()), core,
+          features.monitoring().metricsPath().map(
+              path -> new MetricsRoute(path, ServingMetrics.CONTENT_TYPE, metrics::page)));
+      return new ServingServer(rest, batching, metrics, workers, repository, closing, log);
     } catch (RuntimeException e) {
       workers.shutdown();
+      batching.ifPresent(BatchingService::close);
       repository.close();
       throw e;
     }
@@ -149,6 +180,11 @@ public final class ServingServer implements AutoCloseable {
 
   public ModelRepository repository() {
     return repository;
+  }
+
+  /** The server's metrics (what the metrics page shows). */
+  public ServingMetrics metrics() {
+    return metrics;
   }
 
   /** Blocks until {@link #close()} has finished. */
@@ -173,6 +209,8 @@ public final class ServingServer implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
+      // The workers are done: nothing waits for a batch any more.
+      batching.ifPresent(BatchingService::close);
       rest.close();
       // Leases still held by stuck requests keep their bundle open until they finish.
       repository.close();

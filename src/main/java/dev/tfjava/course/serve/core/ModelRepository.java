@@ -51,6 +51,7 @@ public final class ModelRepository implements ModelSource, AutoCloseable {
   private final Set<String> warned = ConcurrentHashMap.newKeySet();
   private ScheduledExecutorService watcher;
   private boolean closed;
+  private volatile MetricsRecorder metrics = MetricsRecorder.NONE;
 
   /**
    * @param root the folder holding {@code <model>/<version>/} trees
@@ -61,6 +62,11 @@ public final class ModelRepository implements ModelSource, AutoCloseable {
     this.root = root;
     this.threads = threads;
     this.log = log;
+  }
+
+  /** Reports every load attempt from now on to {@code recorder} (TF's load count and latency). */
+  public void recordLoadsTo(MetricsRecorder recorder) {
+    this.metrics = recorder;
   }
 
   /** Scans the root once: loads new latest versions, unloads models that are gone. */
@@ -106,7 +112,7 @@ public final class ModelRepository implements ModelSource, AutoCloseable {
   private void load(String name, long version, Path versionDir, Slot slot) {
     LoadedModel loaded = null;
     try {
-      loaded = LoadedModel.load(name, version, versionDir, threads);
+      loaded = timedLoad(name, version, versionDir);
       // Before the swap, on this thread: requests meet a model that has already run once.
       loaded.warmUp();
     } catch (RuntimeException e) {
@@ -134,6 +140,19 @@ public final class ModelRepository implements ModelSource, AutoCloseable {
       // Drops the repository's reference: the bundle closes once in-flight requests finish.
       previous.release();
       log.accept("unloaded " + name + " version " + previous.version());
+    }
+  }
+
+  /** {@link LoadedModel#load}, its outcome and wall time reported (TF's loader measures the same). */
+  private LoadedModel timedLoad(String name, long version, Path versionDir) {
+    long started = System.nanoTime();
+    boolean ok = false;
+    try {
+      LoadedModel loaded = LoadedModel.load(name, version, versionDir, threads);
+      ok = true;
+      return loaded;
+    } finally {
+      metrics.loadAttempt(versionDir.toString(), ok, System.nanoTime() - started);
     }
   }
 
