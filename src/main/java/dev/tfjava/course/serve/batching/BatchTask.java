@@ -1,10 +1,15 @@
 package dev.tfjava.course.serve.batching;
 
+import dev.tfjava.course.serve.core.Deadline;
 import dev.tfjava.course.serve.core.PredictRequest;
 import dev.tfjava.course.serve.core.PredictResponse;
+import dev.tfjava.course.serve.core.ServingException;
 import dev.tfjava.course.serve.core.TensorValues;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -46,5 +51,28 @@ final class BatchTask {
 
   boolean abandoned() {
     return state.get() == ABANDONED;
+  }
+
+  /** The task's answer, or DEADLINE_EXCEEDED once {@code deadline} passes. */
+  PredictResponse await(Deadline deadline) {
+    try {
+      return answer.get(deadline.remainingNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      abandon(); // if its batch is already running, its answer is dropped
+      throw Deadline.exceeded("the call's deadline passed while it waited for its batch");
+    } catch (InterruptedException e) {
+      abandon();
+      Thread.currentThread().interrupt();
+      throw ServingException.unavailable("The server is shutting down; retry later");
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      if (cause instanceof Error error) {
+        throw error;
+      }
+      throw new IllegalStateException(cause);
+    }
   }
 }

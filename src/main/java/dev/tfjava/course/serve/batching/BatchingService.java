@@ -10,7 +10,6 @@ import dev.tfjava.course.serve.core.PredictRequest;
 import dev.tfjava.course.serve.core.PredictResponse;
 import dev.tfjava.course.serve.core.PredictService;
 import dev.tfjava.course.serve.core.Predictor;
-import dev.tfjava.course.serve.core.ServingException;
 import dev.tfjava.course.serve.core.ServingSignature;
 import dev.tfjava.course.serve.core.TensorSpec;
 import dev.tfjava.course.serve.core.TensorValues;
@@ -19,9 +18,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Server-side batching ({@code --enable-batching}), TF Serving's batching session in front of the
@@ -77,7 +73,7 @@ public final class BatchingService implements PredictService, AutoCloseable {
       }
       BatchTask task = new BatchTask(decoded, inputs, rows);
       scheduler.submit(new BatchKey(loaded, signature.key(), outputs, innerShapes(inputs)), task);
-      return await(task, deadline);
+      return task.await(deadline);
     }
   }
 
@@ -104,29 +100,6 @@ public final class BatchingService implements PredictService, AutoCloseable {
           Arrays.copyOfRange(shape, 1, shape.length)));
     });
     return shapes;
-  }
-
-  /** The task's answer, or DEADLINE_EXCEEDED once {@code deadline} passes. */
-  private static PredictResponse await(BatchTask task, Deadline deadline) {
-    try {
-      return task.answer.get(deadline.remainingNanos(), TimeUnit.NANOSECONDS);
-    } catch (TimeoutException e) {
-      task.abandon(); // if its batch is already running, its answer is dropped
-      throw Deadline.exceeded("the call's deadline passed while it waited for its batch");
-    } catch (InterruptedException e) {
-      task.abandon();
-      Thread.currentThread().interrupt();
-      throw ServingException.unavailable("The server is shutting down; retry later");
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof RuntimeException runtime) {
-        throw runtime;
-      }
-      if (cause instanceof Error error) {
-        throw error;
-      }
-      throw new IllegalStateException(cause);
-    }
   }
 
   /** Runs one batch on a batch thread and answers each of its tasks. */
