@@ -29,7 +29,7 @@ final class ConfigFiles {
       return ServingConfigProtos.parse(type, text);
     } catch (TextFormat.ParseException e) {
       throw CourseException.badInput(option + " " + file + ": not a text-format "
-          + type.getName() + ": " + e.getMessage());
+          + type.getName() + ": " + e.getMessage().replaceAll("\\s*\n\\s*", " "));
     }
   }
 
