@@ -79,16 +79,7 @@ public final class BatchingService implements PredictService, AutoCloseable {
 
   /** The instances of a request that can join a batch, or -1 when it must run on its own. */
   private int stackableRows(ServingSignature signature, Map<String, TensorValues> inputs) {
-    if (!Predictor.freeBatch(signature) || inputs.isEmpty()) {
-      return -1;
-    }
-    long rows = -1;
-    for (TensorValues value : inputs.values()) {
-      if (value.rank() == 0 || (rows >= 0 && value.firstDim() != rows)) {
-        return -1;
-      }
-      rows = value.firstDim();
-    }
+    long rows = Predictor.freeBatch(signature) ? Predictor.instances(inputs) : -1;
     return rows >= 1 && rows <= parameters.maxBatchSize() ? (int) rows : -1;
   }
 

@@ -104,7 +104,7 @@ public final class Predictor implements PredictService {
   }
 
   /** The common first dimension of every input, or -1 when they differ (no slicing then). */
-  private static long instances(Map<String, TensorValues> inputs) {
+  public static long instances(Map<String, TensorValues> inputs) {
     long rows = -1;
     for (TensorValues value : inputs.values()) {
       if (value.rank() == 0 || (rows >= 0 && value.firstDim() != rows)) {
