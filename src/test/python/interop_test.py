@@ -7,7 +7,8 @@ variables; TensorBoard's EventAccumulator reads the event files.
 Python -> Java: the notebook's graph trained a little in Python, saved with its Saver and exported
 as a SavedModel; each Java lesson --restore's the checkpoint and reproduces the Python outputs, and
 `lessons predict` answers for the Python SavedModel; a checkpoint of the wrong lesson is refused
-with exit 2 and one line, writing nothing.
+with exit 2 and one line, writing nothing. Serving: `lessons serve`'s metrics page parses with
+Prometheus' Python client (metrics_page.py).
 
 usage: interop_test.py --lessons scripts/lessons --work DIR
 """
@@ -24,6 +25,7 @@ import tensorflow as tf  # noqa: E402
 from tensorboard.backend.event_processing.event_accumulator import EventAccumulator  # noqa: E402
 
 import notebook_graphs as nb  # noqa: E402
+from metrics_page import metrics_page  # noqa: E402
 
 tf1 = tf.compat.v1
 tf1.disable_v2_behavior()
@@ -287,6 +289,8 @@ def main():
     args = p.parse_args()
     start = time.time()
     java_to_python(os.path.abspath(args.lessons), os.path.abspath(args.work))
+    metrics_page(os.path.abspath(args.lessons), os.path.join(os.path.abspath(args.work), "java",
+                                                             "models"), cnn_probe(), check)
     python_to_java(os.path.abspath(args.lessons), os.path.abspath(args.work))
     print("interop: %d failed, %.0f s" % (len(FAILURES), time.time() - start))
     return 1 if FAILURES else 0
