@@ -10,6 +10,7 @@ as a SavedModel; each Java lesson --restore's the checkpoint and reproduces the 
 with exit 2 and one line, writing nothing.
 gRPC (grpc_interop.py, when grpcio is installed): Python's grpcio against `lessons serve`'s TF
 Serving gRPC API, with stubs generated from the project's copy of TF Serving's .proto files.
+Serving: `lessons serve`'s metrics page parses with Prometheus' Python client (metrics_page.py).
 
 usage: interop_test.py --lessons scripts/lessons --work DIR
 """
@@ -27,6 +28,7 @@ from tensorboard.backend.event_processing.event_accumulator import EventAccumula
 
 import grpc_interop  # noqa: E402
 import notebook_graphs as nb  # noqa: E402
+from metrics_page import metrics_page  # noqa: E402
 
 tf1 = tf.compat.v1
 tf1.disable_v2_behavior()
@@ -290,6 +292,8 @@ def main():
     args = p.parse_args()
     start = time.time()
     java_to_python(os.path.abspath(args.lessons), os.path.abspath(args.work))
+    metrics_page(os.path.abspath(args.lessons), os.path.join(os.path.abspath(args.work), "java",
+                                                             "models"), cnn_probe(), check)
     python_to_java(os.path.abspath(args.lessons), os.path.abspath(args.work))
     probes = {"mnist_cnn": (cnn_probe(), "Y_prob")}
     probes.update({nb.MODEL_OF_LESSON[lesson]: (nb.test_instance().astype(np.float32), "outputs")

@@ -3,12 +3,15 @@ package dev.tfjava.course.cli;
 import dev.tfjava.course.CommandLines;
 import dev.tfjava.course.CourseException;
 import dev.tfjava.course.io.AtomicFiles;
+import dev.tfjava.course.serve.ServingFeatures;
+import dev.tfjava.course.serve.ServingServer;
+import dev.tfjava.course.serve.config.BatchingParameters;
 import dev.tfjava.course.serve.config.ModelConfigFile;
+import dev.tfjava.course.serve.config.MonitoringConfig;
 import dev.tfjava.course.serve.core.ModelConfig;
 import dev.tfjava.course.serve.core.ModelConfigSource;
 import dev.tfjava.course.serve.core.ModelRepository;
 import dev.tfjava.course.serve.core.VersionFolders;
-import dev.tfjava.course.serve.ServingServer;
 import dev.tfjava.course.train.ThreadSettings;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
@@ -112,6 +115,22 @@ public final class ServeCommand implements Callable<Integer> {
       description = "How often to look for new model versions (default: ${DEFAULT-VALUE}).")
   double pollSeconds;
 
+  @Option(names = "--enable-batching",
+      description = "Stack concurrent requests to the same model, version and signature into one "
+          + "session run (TensorFlow Serving's server-side batching; default: off).")
+  boolean enableBatching;
+
+  @Option(names = "--batching-parameters-file", paramLabel = "FILE",
+      description = "TensorFlow Serving's BatchingParameters in text format, e.g. "
+          + "'max_batch_size { value: 32 }' (needs --enable-batching; default: its defaults).")
+  Path batchingParametersFile;
+
+  @Option(names = "--monitoring-config-file", paramLabel = "FILE",
+      description = "TensorFlow Serving's MonitoringConfig in text format: 'prometheus_config { "
+          + "enable: true, path: \"/metrics\" }' moves the Prometheus metrics, 'enable: false' "
+          + "turns them off (default: on, at " + MonitoringConfig.DEFAULT_PATH + ").")
+  Path monitoringConfigFile;
+
   private static final int MAX_THREADS = 1024;
   private static final int MAX_QUEUE = 100_000;
   /** Bodies are held in one buffer of at most 2 GiB; 1 GiB leaves room. */
@@ -127,6 +146,7 @@ public final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     ServingServer.Settings settings = settings();
+    ServingFeatures features = features();
     if (modelConfigFile == null && !Files.isDirectory(models)) {
       throw CourseException.badInput("--models " + models + ": no such folder (the lessons "
           + "export there; run one first, or point --models at a folder of SavedModels)");
@@ -138,7 +158,7 @@ public final class ServeCommand implements Callable<Integer> {
     ServingServer server;
     try {
       server = ServingServer.start(new ModelRepository(source(),
-          new ThreadSettings(intraOpThreads, interOpThreads), log), settings, log);
+          new ThreadSettings(intraOpThreads, interOpThreads), log), settings, features, log);
     } catch (IllegalArgumentException e) {
       throw CourseException.badInput("--model-config-file " + e.getMessage(), e);
     }
@@ -150,6 +170,9 @@ public final class ServeCommand implements Callable<Integer> {
         + host + ":" + server.grpcPort() + " with " + settings.threads() + " workers; models: "
         + (server.repository().modelNames().isEmpty() ? "none yet (waiting for versions in "
             + models + ")" : server.repository().modelNames()));
+    log("metrics: " + features.monitoring().metricsPath().map(path -> "http://" + host + ":"
+        + server.port() + path).orElse("off") + "; batching: " + features.batching()
+        .map(Object::toString).orElse("off"));
     server.awaitStop();
     return 0;
   }
@@ -239,6 +262,21 @@ public final class ServeCommand implements Callable<Integer> {
     }
     check(local, "--host " + host + ": " + address.getHostAddress() + " is not an address of"
         + " this machine (127.0.0.1, 0.0.0.0 for every interface, or one of its own addresses)");
+  }
+
+  /** Monitoring and batching from their files, read and checked before anything starts. */
+  private ServingFeatures features() {
+    check(batchingParametersFile == null || enableBatching,
+        "--batching-parameters-file needs --enable-batching (as in TensorFlow Serving)");
+    ServingFeatures features = ServingFeatures.defaults();
+    if (monitoringConfigFile != null) {
+      features = features.withMonitoring(MonitoringConfig.read(monitoringConfigFile));
+    }
+    if (enableBatching) {
+      features = features.withBatching(batchingParametersFile == null
+          ? BatchingParameters.defaults() : BatchingParameters.read(batchingParametersFile));
+    }
+    return features;
   }
 
   private static void check(boolean ok, String message) {

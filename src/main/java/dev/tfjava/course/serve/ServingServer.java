@@ -1,12 +1,18 @@
 package dev.tfjava.course.serve;
 
+import dev.tfjava.course.serve.batching.BatchingService;
 import dev.tfjava.course.serve.core.Admission;
 import dev.tfjava.course.serve.core.ModelRepository;
+import dev.tfjava.course.serve.core.PredictService;
 import dev.tfjava.course.serve.core.Predictor;
 import dev.tfjava.course.serve.core.ServingCore;
 import dev.tfjava.course.serve.grpc.GrpcServer;
+import dev.tfjava.course.serve.metrics.ExampleCountingService;
+import dev.tfjava.course.serve.metrics.ServingMetrics;
+import dev.tfjava.course.serve.rest.MetricsRoute;
 import dev.tfjava.course.serve.rest.RestServer;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -22,7 +28,9 @@ import java.util.function.Consumer;
  * {@code threads + queueCapacity} requests, or {@code maxInFlightBytes} of bodies, the server
  * answers 503 (UNAVAILABLE) at once instead of letting latency and memory grow without bound.
  * {@link #close()} answers new requests 503, lets running ones finish, then closes the
- * connections and every model.
+ * connections and every model. What it adds ({@link ServingFeatures}):
+ * TF Serving's Prometheus metrics ({@link ServingMetrics}) and server-side batching
+ * ({@link BatchingService}), both in the core, so that every front door has them.
  */
 public final class ServingServer implements AutoCloseable {
 
@@ -113,16 +121,21 @@ public final class ServingServer implements AutoCloseable {
 
   private final RestServer rest;
   private final GrpcServer grpc;
+  private final Optional<BatchingService> batching;
+  private final ServingMetrics metrics;
   private final ThreadPoolExecutor workers;
   private final ModelRepository repository;
   private final Consumer<String> log;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final AtomicBoolean closing;
 
-  private ServingServer(RestServer rest, GrpcServer grpc, ThreadPoolExecutor workers,
-      ModelRepository repository, AtomicBoolean closing, Consumer<String> log) {
+  private ServingServer(RestServer rest, GrpcServer grpc, Optional<BatchingService> batching,
+      ServingMetrics metrics, ThreadPoolExecutor workers, ModelRepository repository,
+      AtomicBoolean closing, Consumer<String> log) {
     this.rest = rest;
     this.grpc = grpc;
+    this.batching = batching;
+    this.metrics = metrics;
     this.closing = closing;
     this.workers = workers;
     this.repository = repository;
@@ -135,6 +148,14 @@ public final class ServingServer implements AutoCloseable {
    */
   public static ServingServer start(ModelRepository repository, Settings settings,
       Consumer<String> log) {
+    return start(repository, settings, ServingFeatures.defaults(), log);
+  }
+
+  /** As {@link #start(ModelRepository, Settings, Consumer)}, with metrics and batching as asked. */
+  public static ServingServer start(ModelRepository repository, Settings settings,
+      ServingFeatures features, Consumer<String> log) {
+    ServingMetrics metrics = new ServingMetrics();
+    repository.recordLoadsTo(metrics);
     repository.refresh();
     repository.startWatching(settings.pollInterval());
     AtomicInteger ids = new AtomicInteger();
@@ -146,24 +167,34 @@ public final class ServingServer implements AutoCloseable {
           return thread;
         });
     AtomicBoolean closing = new AtomicBoolean();
-    ServingCore core = new ServingCore(repository, new Predictor(repository),
-        new Admission(settings.threads() + settings.queueCapacity(), settings.maxInFlightBytes()),
-        workers, closing::get, log);
+    Admission admission = new Admission(settings.threads() + settings.queueCapacity(),
+        settings.maxInFlightBytes());
+    metrics.watch(admission);
+    Predictor predictor = new Predictor(repository, metrics);
+    Optional<BatchingService> batching = features.batching()
+        .map(parameters -> new BatchingService(repository, predictor, parameters, metrics));
+    PredictService predictions = new ExampleCountingService(
+        batching.<PredictService>map(b -> b).orElse(predictor), metrics);
+    ServingCore core = new ServingCore(repository, predictions, admission, workers, closing::get,
+        log, metrics);
     RestServer rest = null;
     try {
       rest = RestServer.start(settings.host(), settings.port(),
           new RestServer.Limits(settings.maxBodyBytes(), settings.headerTimeout(),
-              settings.bodyTimeout(), settings.idleTimeout()), core);
+              settings.bodyTimeout(), settings.idleTimeout()), core,
+          features.monitoring().metricsPath().map(
+              path -> new MetricsRoute(path, ServingMetrics.CONTENT_TYPE, metrics::page)));
       GrpcServer grpc = settings.grpcPort() < 0 ? null
           : GrpcServer.start(settings.host(), settings.grpcPort(), new GrpcServer.Limits(
               settings.grpcMaxMessageBytes(), settings.idleTimeout(), settings.headerTimeout()),
               core);
-      return new ServingServer(rest, grpc, workers, repository, closing, log);
+      return new ServingServer(rest, grpc, batching, metrics, workers, repository, closing, log);
     } catch (RuntimeException e) {
       if (rest != null) {
         rest.close();
       }
       workers.shutdown();
+      batching.ifPresent(BatchingService::close);
       repository.close();
       throw e;
     }
@@ -181,6 +212,11 @@ public final class ServingServer implements AutoCloseable {
 
   public ModelRepository repository() {
     return repository;
+  }
+
+  /** The server's metrics (what the metrics page shows). */
+  public ServingMetrics metrics() {
+    return metrics;
   }
 
   /** Blocks until {@link #close()} has finished. */
@@ -205,6 +241,8 @@ public final class ServingServer implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
+      // The workers are done: nothing waits for a batch any more.
+      batching.ifPresent(BatchingService::close);
       rest.close();
       if (grpc != null) {
         grpc.close();

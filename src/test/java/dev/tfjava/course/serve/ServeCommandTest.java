@@ -93,4 +93,31 @@ class ServeCommandTest {
         models.resolve("nope.config").toString(), "--port", "0", "--grpc-port", "0"));
     assertTrue(err.toString().contains("cannot read it"), err.toString());
   }
+
+  @Test
+  void badBatchingAndMonitoringFilesExitTwoWithOneLineBeforeStarting() throws Exception {
+    Path junk = java.nio.file.Files.writeString(models.resolve("junk.txt"), "max_batch_size: x");
+    String[][] cases = {
+        {"--batching-parameters-file", "--batching-parameters-file", junk.toString()},
+        {"--batching-parameters-file", "--enable-batching", "--batching-parameters-file",
+            junk.toString()},
+        {"--batching-parameters-file", "--enable-batching", "--batching-parameters-file",
+            models.resolve("missing.txt").toString()},
+        {"--monitoring-config-file", "--monitoring-config-file", junk.toString()},
+    };
+    assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+      for (String[] c : cases) {
+        List<String> args = new ArrayList<>(List.of("serve", "--models", models.toString(),
+            "--port", "0", "--grpc-port", "0"));
+        args.addAll(List.of(c).subList(1, c.length));
+        CommandLine launcher = LessonsLauncher.commandLine();
+        StringWriter err = new StringWriter();
+        launcher.getSubcommands().get("serve").setErr(new PrintWriter(err));
+        String what = args + " → " + err;
+        assertEquals(2, launcher.execute(args.toArray(String[]::new)), what);
+        assertEquals(1, err.toString().strip().lines().count(), what);
+        assertTrue(err.toString().contains(c[0]), what);
+      }
+    });
+  }
 }

@@ -65,10 +65,16 @@ final class ServingFixture implements AutoCloseable {
   /** As {@link #start(Path, ServingServer.Settings)}, with the server's log lines to {@code log}. */
   static ServingFixture start(Path models, ServingServer.Settings settings,
       java.util.function.Consumer<String> log) {
+    return start(models, settings, ServingFeatures.defaults(), log);
+  }
+
+  /** As {@link #start(Path, ServingServer.Settings)}, with monitoring and batching as given. */
+  static ServingFixture start(Path models, ServingServer.Settings settings,
+      ServingFeatures features, java.util.function.Consumer<String> log) {
     StandInModels.exportCnn(models, "mnist_cnn", 1);
     StandInModels.exportLstm(models, "lstm", 1);
     ModelRepository repository = new ModelRepository(models, new ThreadSettings(1, 1), log);
-    return new ServingFixture(models, ServingServer.start(repository, settings, log));
+    return new ServingFixture(models, ServingServer.start(repository, settings, features, log));
   }
 
   /** A fixture around a server started elsewhere (on models already under {@code models}). */

@@ -2,6 +2,7 @@ package dev.tfjava.course.serve.core;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Which requests the server takes on: at most {@code maxRequests} at once (running or waiting for
@@ -15,6 +16,8 @@ public final class Admission {
   private final long maxBytes;
   private final AtomicInteger requests = new AtomicInteger();
   private final AtomicLong bytes = new AtomicLong();
+  private final LongAdder refusedRequests = new LongAdder();
+  private final LongAdder refusedBytes = new LongAdder();
 
   public Admission(int maxRequests, long maxBytes) {
     this.maxRequests = maxRequests;
@@ -26,6 +29,7 @@ public final class Admission {
     while (true) {
       int now = requests.get();
       if (now >= maxRequests) {
+        refusedRequests.increment();
         return false;
       }
       if (requests.compareAndSet(now, now + 1)) {
@@ -44,6 +48,7 @@ public final class Admission {
     while (true) {
       long now = bytes.get();
       if (now + n > maxBytes) {
+        refusedBytes.increment();
         return false;
       }
       if (bytes.compareAndSet(now, now + n)) {
@@ -62,8 +67,27 @@ public final class Admission {
     return maxBytes;
   }
 
-  /** Bytes reserved now (for tests and logs). */
+  /** Bytes reserved now (for tests, logs and metrics). */
   public long bytesInFlight() {
     return bytes.get();
+  }
+
+  /** Request slots taken now. */
+  public int requestsInFlight() {
+    return requests.get();
+  }
+
+  public int maxRequests() {
+    return maxRequests;
+  }
+
+  /** Requests refused so far because every slot was taken. */
+  public long refusedForRequests() {
+    return refusedRequests.sum();
+  }
+
+  /** Requests refused so far because their body would have passed the byte budget. */
+  public long refusedForBytes() {
+    return refusedBytes.sum();
   }
 }

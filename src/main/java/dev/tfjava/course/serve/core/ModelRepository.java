@@ -52,6 +52,7 @@ public final class ModelRepository implements ModelSource, AutoCloseable {
   private List<ModelConfig> configs;
   private ScheduledExecutorService watcher;
   private boolean closed;
+  private volatile MetricsRecorder metrics = MetricsRecorder.NONE;
 
   /**
    * Every folder under {@code root} is a model serving its latest version.
@@ -70,6 +71,11 @@ public final class ModelRepository implements ModelSource, AutoCloseable {
     this.source = source;
     this.threads = threads;
     this.log = log;
+  }
+
+  /** Reports every load attempt from now on to {@code recorder} (TF's load count and latency). */
+  public void recordLoadsTo(MetricsRecorder recorder) {
+    this.metrics = recorder;
   }
 
   /**
@@ -157,7 +163,7 @@ public final class ModelRepository implements ModelSource, AutoCloseable {
       Slot slot) {
     LoadedModel loaded = null;
     try {
-      loaded = LoadedModel.load(name, version, versionDir, threads);
+      loaded = timedLoad(name, version, versionDir);
       // Before it is served, on this thread: requests meet a model that has already run once.
       loaded.warmUp();
     } catch (RuntimeException e) {
@@ -176,6 +182,19 @@ public final class ModelRepository implements ModelSource, AutoCloseable {
     slot.retired.remove(version);
     failures.loaded(name, version);
     log.accept("serving " + name + " version " + version + " from " + versionDir);
+  }
+
+  /** {@link LoadedModel#load}, its outcome and wall time reported (TF's loader measures the same). */
+  private LoadedModel timedLoad(String name, long version, Path versionDir) {
+    long started = System.nanoTime();
+    boolean ok = false;
+    try {
+      LoadedModel loaded = LoadedModel.load(name, version, versionDir, threads);
+      ok = true;
+      return loaded;
+    } finally {
+      metrics.loadAttempt(versionDir.toString(), ok, System.nanoTime() - started);
+    }
   }
 
   /** Stops serving a version; its bundle closes once in-flight requests finish. */

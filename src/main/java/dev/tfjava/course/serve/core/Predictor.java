@@ -23,30 +23,44 @@ public final class Predictor implements PredictService {
   static final int ROWS_PER_RUN = 128;
 
   private final ModelSource models;
+  private final MetricsRecorder metrics;
 
   public Predictor(ModelSource models) {
+    this(models, MetricsRecorder.NONE);
+  }
+
+  /** A predictor reporting each session run's wall time to {@code metrics}. */
+  public Predictor(ModelSource models, MetricsRecorder metrics) {
     this.models = models;
+    this.metrics = metrics;
   }
 
   @Override
   public PredictResponse predict(PredictRequest request) {
     try (ModelLease lease = models.acquire(request.model())) {
-      LoadedModel loaded = lease.model();
-      ServingSignature signature = loaded.predictSignature(request.signatureName());
-      Set<String> wanted = outputs(signature, request.outputFilter());
-      Map<String, TensorValues> inputs = request.inputs().decode(signature);
-      long rows = request.instances() ? instances(inputs) : -1;
-      Map<String, TensorValues> outputs;
-      if (rows < 0 || !freeBatch(signature)) {
-        outputs = run(loaded, signature, wanted, tensors(inputs, 0, -1));
-      } else {
-        outputs = runSliced(loaded, signature, wanted, inputs, rows);
-      }
-      return new PredictResponse(loaded.name(), loaded.version(), signature.key(), outputs);
+      return predict(lease.model(), request);
     }
   }
 
-  private static Map<String, TensorValues> runSliced(LoadedModel loaded,
+  /**
+   * Answers {@code request} on {@code loaded}, a version the caller holds a lease on (the
+   * batcher, which has already chosen the version a batch runs on).
+   */
+  public PredictResponse predict(LoadedModel loaded, PredictRequest request) {
+    ServingSignature signature = loaded.predictSignature(request.signatureName());
+    Set<String> wanted = outputs(signature, request.outputFilter());
+    Map<String, TensorValues> inputs = request.inputs().decode(signature);
+    long rows = request.instances() ? instances(inputs) : -1;
+    Map<String, TensorValues> outputs;
+    if (rows < 0 || !freeBatch(signature)) {
+      outputs = run(loaded, signature, wanted, tensors(inputs, 0, -1));
+    } else {
+      outputs = runSliced(loaded, signature, wanted, inputs, rows);
+    }
+    return new PredictResponse(loaded.name(), loaded.version(), signature.key(), outputs);
+  }
+
+  private Map<String, TensorValues> runSliced(LoadedModel loaded,
       ServingSignature signature, Set<String> wanted, Map<String, TensorValues> inputs,
       long rows) {
     Map<String, List<TensorValues>> parts = new LinkedHashMap<>();
@@ -64,8 +78,12 @@ public final class Predictor implements PredictService {
     return outputs;
   }
 
-  /** The aliases to return, in the signature's order; every filtered one must exist. */
-  private static Set<String> outputs(ServingSignature signature, List<String> filter) {
+  /**
+   * The aliases to return, in the signature's order; every filtered one must exist.
+   *
+   * @throws ServingException INVALID_ARGUMENT for an unknown or repeated alias
+   */
+  public static Set<String> outputs(ServingSignature signature, List<String> filter) {
     if (filter.isEmpty()) {
       return signature.outputs().keySet();
     }
@@ -86,7 +104,7 @@ public final class Predictor implements PredictService {
   }
 
   /** The common first dimension of every input, or -1 when they differ (no slicing then). */
-  private static long instances(Map<String, TensorValues> inputs) {
+  public static long instances(Map<String, TensorValues> inputs) {
     long rows = -1;
     for (TensorValues value : inputs.values()) {
       if (value.rank() == 0 || (rows >= 0 && value.firstDim() != rows)) {
@@ -98,7 +116,7 @@ public final class Predictor implements PredictService {
   }
 
   /** Whether every input leaves its first (batch) dimension free, so slices fit the signature. */
-  private static boolean freeBatch(ServingSignature signature) {
+  public static boolean freeBatch(ServingSignature signature) {
     return signature.inputs().values().stream()
         .allMatch(spec -> !spec.unknownRank() && spec.dims().length > 0 && spec.dims()[0] < 0);
   }
@@ -118,9 +136,11 @@ public final class Predictor implements PredictService {
   }
 
   /** Runs the signature on {@code inputs} (closing them) and copies the wanted outputs out. */
-  private static Map<String, TensorValues> run(LoadedModel model, ServingSignature signature,
+  private Map<String, TensorValues> run(LoadedModel model, ServingSignature signature,
       Set<String> wanted, Map<String, Tensor> inputs) {
+    long started = System.nanoTime();
     try (Result result = model.run(signature.key(), inputs)) {
+      metrics.sessionRun(model.name(), System.nanoTime() - started);
       Map<String, TensorValues> outputs = new LinkedHashMap<>();
       for (String alias : wanted) {
         Tensor tensor = result.get(alias).orElseThrow(

@@ -116,6 +116,30 @@ public final class TensorValues {
     return new TensorValues(first.dtype, shape, joined);
   }
 
+  /** A value of {@code shape} holding zeros (false), e.g. the padding rows of a batch. */
+  public static TensorValues zeros(DataType dtype, long[] shape) {
+    int n = Math.toIntExact(Arrays.stream(shape).reduce(1, Math::multiplyExact));
+    return switch (dtype) {
+      case DT_FLOAT -> ofFloats(shape, new float[n]);
+      case DT_DOUBLE -> ofDoubles(shape, new double[n]);
+      case DT_INT32 -> ofInts(shape, new int[n]);
+      case DT_INT64 -> ofLongs(shape, new long[n]);
+      case DT_BOOL -> ofBooleans(shape, new boolean[n]);
+      default -> throw new IllegalArgumentException("unsupported dtype " + dtype);
+    };
+  }
+
+  /** Rows {@code [from, from + count)} of the first dimension, copied (a request's part of a batch). */
+  public TensorValues rowSlice(long from, long count) {
+    long rowSize = shape[0] == 0 ? 0 : size / shape[0];
+    long[] part = shape.clone();
+    part[0] = count;
+    int n = (int) (count * rowSize);
+    Object copy = java.lang.reflect.Array.newInstance(array.getClass().getComponentType(), n);
+    System.arraycopy(array, (int) (from * rowSize), copy, 0, n);
+    return new TensorValues(dtype, part, copy);
+  }
+
   public DataType dtype() {
     return dtype;
   }

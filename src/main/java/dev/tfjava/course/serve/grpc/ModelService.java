@@ -25,7 +25,8 @@ final class ModelService extends ModelServiceGrpc.ModelServiceImplBase {
   @Override
   public void getModelStatus(GetModelStatus.GetModelStatusRequest request,
       StreamObserver<GetModelStatus.GetModelStatusResponse> observer) {
-    calls.run("GetModelStatus", request.getSerializedSize(), observer, () -> {
+    String model = request.getModelSpec().getName();
+    calls.run("GetModelStatus", model, request.getSerializedSize(), observer, deadline -> {
       GetModelStatus.GetModelStatusResponse.Builder response =
           GetModelStatus.GetModelStatusResponse.newBuilder();
       for (VersionStatus version : core.repository().status(

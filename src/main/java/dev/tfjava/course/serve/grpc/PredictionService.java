@@ -45,12 +45,13 @@ final class PredictionService extends PredictionServiceGrpc.PredictionServiceImp
   @Override
   public void predict(Predict.PredictRequest request,
       StreamObserver<Predict.PredictResponse> observer) {
-    calls.run("Predict", request.getSerializedSize(), observer, () -> {
+    String model = request.getModelSpec().getName();
+    calls.run("Predict", model, request.getSerializedSize(), observer, deadline -> {
       PredictResponse answer = core.predictions().predict(new PredictRequest(
           ProtoSpecs.toCore(request.hasModelSpec(), request.getModelSpec()),
           request.getModelSpec().getSignatureName(),
           signature -> inputs(request.getInputsMap(), signature),
-          request.getOutputFilterList(), false));
+          request.getOutputFilterList(), false), deadline);
       Predict.PredictResponse.Builder response = Predict.PredictResponse.newBuilder()
           .setModelSpec(ProtoSpecs.answered(answer.model(), answer.version(),
               answer.signatureName()));
@@ -85,7 +86,8 @@ final class PredictionService extends PredictionServiceGrpc.PredictionServiceImp
   @Override
   public void getModelMetadata(GetModelMetadata.GetModelMetadataRequest request,
       StreamObserver<GetModelMetadata.GetModelMetadataResponse> observer) {
-    calls.run("GetModelMetadata", request.getSerializedSize(), observer, () -> {
+    String model = request.getModelSpec().getName();
+    calls.run("GetModelMetadata", model, request.getSerializedSize(), observer, deadline -> {
       if (!request.hasModelSpec()) {
         throw ServingException.invalidArgument("Missing ModelSpec");
       }

@@ -139,7 +139,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     keepAlive = HttpUtil.isKeepAlive(request);
     received = 0;
     try {
-      route = RestRoute.parse(request.method().name(), new QueryStringDecoder(request.uri()).path());
+      route = server.api().route(request.method().name(),
+          new QueryStringDecoder(request.uri()).path());
       routeError = null;
     } catch (HttpError e) {
       route = null;
@@ -271,6 +272,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
   /** Answers a request that is not taken on, without reading its body, and closes. */
   private void refuse(ChannelHandlerContext ctx, HttpError e) {
+    server.core().metrics().refused("REST", Integer.toString(e.status()));
     settle();
     respond(ctx, RestApi.Response.error(e), false);
   }
@@ -281,7 +283,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     schedule(ctx, server.limits().bodyTimeout());
     FullHttpResponse http = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
         HttpResponseStatus.valueOf(response.status()), Unpooled.wrappedBuffer(response.body()));
-    http.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
+    http.headers().set(HttpHeaderNames.CONTENT_TYPE, response.contentType())
         .setInt(HttpHeaderNames.CONTENT_LENGTH, response.body().length);
     if (response.allow() != null) {
       http.headers().set(HttpHeaderNames.ALLOW, response.allow());

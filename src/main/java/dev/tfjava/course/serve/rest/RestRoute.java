@@ -11,13 +11,14 @@ import java.util.regex.Pattern;
  * One request line of TF Serving's REST API, parsed:
  * {@code GET /v1/models/{name}[/versions/{n} | /labels/{label}]} (status),
  * {@code GET /v1/models/{name}[/versions/{n} | /labels/{label}]/metadata} and
- * {@code POST /v1/models/{name}[/versions/{n} | /labels/{label}]:predict}.
+ * {@code POST /v1/models/{name}[/versions/{n} | /labels/{label}]:predict}; and {@code GET} of the metrics page
+ * (no model: {@code spec} is null).
  */
 record RestRoute(Kind kind, ModelSpec spec) {
 
   /** What a path asks for, with the one HTTP method it accepts. */
   enum Kind {
-    STATUS("GET"), METADATA("GET"), PREDICT("POST");
+    STATUS("GET"), METADATA("GET"), PREDICT("POST"), METRICS("GET");
 
     final String method;
 
@@ -34,6 +35,18 @@ record RestRoute(Kind kind, ModelSpec spec) {
    *     version that is not a number
    */
   static RestRoute parse(String method, String path) {
+    return parse(method, path, Optional.empty());
+  }
+
+  /** As {@link #parse(String, String)}, with the metrics page at {@code metricsPath} if present. */
+  static RestRoute parse(String method, String path, Optional<String> metricsPath) {
+    if (metricsPath.isPresent() && metricsPath.get().equals(path)) {
+      if (!Kind.METRICS.method.equals(method)) {
+        throw HttpError.methodNotAllowed(Kind.METRICS.method, "Method " + method
+            + " is not allowed on " + path + "; use GET");
+      }
+      return new RestRoute(Kind.METRICS, null);
+    }
     Matcher m = PATH.matcher(path);
     if (!m.matches()) {
       throw new HttpError(404, "Unknown path " + path + " (the API is /v1/models/{name}"

@@ -20,6 +20,7 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -65,8 +66,14 @@ public final class RestServer implements AutoCloseable {
    * @throws UncheckedIOException if the address cannot be bound; its message names the cause
    */
   public static RestServer start(String host, int port, Limits limits, ServingCore core) {
+    return start(host, port, limits, core, Optional.empty());
+  }
+
+  /** As {@link #start(String, int, Limits, ServingCore)}, also serving {@code metrics} if present. */
+  public static RestServer start(String host, int port, Limits limits, ServingCore core,
+      Optional<MetricsRoute> metrics) {
     ConnectionHandler.Server shared = new ConnectionHandler.Server(limits, core,
-        new RestApi(core.repository(), core.predictions(), core.log()));
+        new RestApi(core.repository(), core.predictions(), core.log(), core.metrics(), metrics));
     // One acceptor, two decoding loops: decoding is cheap next to TensorFlow, and a slow client
     // costs a connection's buffer, never a thread.
     EventLoopGroup acceptors = new MultiThreadIoEventLoopGroup(1,
