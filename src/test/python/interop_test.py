@@ -8,6 +8,9 @@ Python -> Java: the notebook's graph trained a little in Python, saved with its 
 as a SavedModel; each Java lesson --restore's the checkpoint and reproduces the Python outputs, and
 `lessons predict` answers for the Python SavedModel; a checkpoint of the wrong lesson is refused
 with exit 2 and one line, writing nothing.
+gRPC (grpc_interop.py, when grpcio is installed): Python's grpcio against `lessons serve`'s TF
+Serving gRPC API, with stubs generated from the project's copy of TF Serving's .proto files.
+Serving: `lessons serve`'s metrics page parses with Prometheus' Python client (metrics_page.py).
 
 usage: interop_test.py --lessons scripts/lessons --work DIR
 """
@@ -23,7 +26,9 @@ import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 from tensorboard.backend.event_processing.event_accumulator import EventAccumulator  # noqa: E402
 
+import grpc_interop  # noqa: E402
 import notebook_graphs as nb  # noqa: E402
+from metrics_page import metrics_page  # noqa: E402
 
 tf1 = tf.compat.v1
 tf1.disable_v2_behavior()
@@ -287,7 +292,14 @@ def main():
     args = p.parse_args()
     start = time.time()
     java_to_python(os.path.abspath(args.lessons), os.path.abspath(args.work))
+    metrics_page(os.path.abspath(args.lessons), os.path.join(os.path.abspath(args.work), "java",
+                                                             "models"), cnn_probe(), check)
     python_to_java(os.path.abspath(args.lessons), os.path.abspath(args.work))
+    probes = {"mnist_cnn": (cnn_probe(), "Y_prob")}
+    probes.update({nb.MODEL_OF_LESSON[lesson]: (nb.test_instance().astype(np.float32), "outputs")
+                   for lesson in SEQUENCE_LESSONS})
+    grpc_interop.grpc_checks(os.path.abspath(args.lessons), os.path.abspath(args.work), check,
+                             close, predict, probes)
     print("interop: %d failed, %.0f s" % (len(FAILURES), time.time() - start))
     return 1 if FAILURES else 0
 

@@ -2,18 +2,34 @@ package dev.tfjava.course.cli;
 
 import dev.tfjava.course.CommandLines;
 import dev.tfjava.course.CourseException;
-import dev.tfjava.course.serve.ModelRepository;
+import dev.tfjava.course.io.AtomicFiles;
+import dev.tfjava.course.serve.ServingFeatures;
 import dev.tfjava.course.serve.ServingServer;
+import dev.tfjava.course.serve.config.BatchingParameters;
+import dev.tfjava.course.serve.config.ModelConfigFile;
+import dev.tfjava.course.serve.config.MonitoringConfig;
+import dev.tfjava.course.serve.core.ModelConfig;
+import dev.tfjava.course.serve.core.ModelConfigSource;
+import dev.tfjava.course.serve.core.ModelRepository;
+import dev.tfjava.course.serve.core.VersionFolders;
 import dev.tfjava.course.train.ThreadSettings;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code lessons serve}: TensorFlow Serving's REST API over the exported SavedModels, until
@@ -22,21 +38,49 @@ import picocli.CommandLine.Option;
 @Command(name = "serve", mixinStandardHelpOptions = true,
     description = {"Serve saved-models/<model>/<version>/ with TensorFlow Serving's REST API:",
         "GET /v1/models/<model>[/versions/<n>][/metadata], "
-            + "POST /v1/models/<model>[/versions/<n>]:predict.",
-        "The highest version of each model is served; new versions are picked up while running."})
+            + "POST /v1/models/<model>[/versions/<n>]:predict,",
+        "and its gRPC API (PredictionService: Predict, GetModelMetadata; ModelService: "
+            + "GetModelStatus).",
+        "The highest version of each model is served (or what --model-config-file says, TF "
+            + "Serving's model config);",
+        "new versions are picked up while running."})
 public final class ServeCommand implements Callable<Integer> {
 
   @Option(names = "--models", defaultValue = "saved-models", paramLabel = "DIR",
       description = "Folder of <model>/<version>/ SavedModels (default: ${DEFAULT-VALUE}).")
   Path models;
 
+  @Option(names = "--model-config-file", paramLabel = "FILE",
+      description = "TF Serving's model config (text ModelServerConfig: model_config_list { config "
+          + "{ name base_path model_platform model_version_policy version_labels } }) instead of "
+          + "--models.")
+  Path modelConfigFile;
+
+  @Option(names = "--model-config-file-poll-wait-seconds", defaultValue = "0", paramLabel = "S",
+      description = "Re-read --model-config-file every S seconds (default: ${DEFAULT-VALUE}: "
+          + "read it once, as TF Serving).")
+  double configPollSeconds;
+
+  @Option(names = "--write-model-config", paramLabel = "FILE",
+      description = "Write TF Serving's model config for the models under --models (absolute "
+          + "base paths) to FILE and exit, for moving to TF Serving.")
+  Path writeModelConfig;
+
+  @Spec
+  CommandSpec spec;
+
   @Option(names = "--host", defaultValue = "127.0.0.1", paramLabel = "ADDRESS",
       description = "Address to listen on (default: ${DEFAULT-VALUE}; 0.0.0.0 for every interface).")
   String host;
 
   @Option(names = "--port", defaultValue = "8501", paramLabel = "N",
-      description = "Port (default: ${DEFAULT-VALUE}, TensorFlow Serving's REST port).")
+      description = "REST port (default: ${DEFAULT-VALUE}, TensorFlow Serving's REST port).")
   int port;
+
+  @Option(names = "--grpc-port", defaultValue = "8500", paramLabel = "N",
+      description = "gRPC port: tensorflow.serving.PredictionService and ModelService "
+          + "(default: ${DEFAULT-VALUE}, TensorFlow Serving's gRPC port).")
+  int grpcPort;
 
   @Option(names = "--threads", paramLabel = "N",
       description = "Worker threads running requests (default: 4 per core).")
@@ -52,9 +96,9 @@ public final class ServeCommand implements Callable<Integer> {
   long maxBodyMb;
 
   @Option(names = "--max-inflight-mb", defaultValue = "64", paramLabel = "MB",
-      description = "Request bodies held at once (arriving, queued or running); a request whose "
-          + "Content-Length would pass it is 503 without its body being read "
-          + "(default: ${DEFAULT-VALUE}).")
+      description = "Request bodies and gRPC messages held at once (arriving, queued or "
+          + "running); a request whose Content-Length would pass it is 503 without its body "
+          + "being read, a gRPC call UNAVAILABLE (default: ${DEFAULT-VALUE}).")
   long maxInFlightMb;
 
   @Option(names = "--intra-op-threads", defaultValue = "1", paramLabel = "N",
@@ -71,6 +115,22 @@ public final class ServeCommand implements Callable<Integer> {
       description = "How often to look for new model versions (default: ${DEFAULT-VALUE}).")
   double pollSeconds;
 
+  @Option(names = "--enable-batching",
+      description = "Stack concurrent requests to the same model, version and signature into one "
+          + "session run (TensorFlow Serving's server-side batching; default: off).")
+  boolean enableBatching;
+
+  @Option(names = "--batching-parameters-file", paramLabel = "FILE",
+      description = "TensorFlow Serving's BatchingParameters in text format, e.g. "
+          + "'max_batch_size { value: 32 }' (needs --enable-batching; default: its defaults).")
+  Path batchingParametersFile;
+
+  @Option(names = "--monitoring-config-file", paramLabel = "FILE",
+      description = "TensorFlow Serving's MonitoringConfig in text format: 'prometheus_config { "
+          + "enable: true, path: \"/metrics\" }' moves the Prometheus metrics, 'enable: false' "
+          + "turns them off (default: on, at " + MonitoringConfig.DEFAULT_PATH + ").")
+  Path monitoringConfigFile;
+
   private static final int MAX_THREADS = 1024;
   private static final int MAX_QUEUE = 100_000;
   /** Bodies are held in one buffer of at most 2 GiB; 1 GiB leaves room. */
@@ -86,28 +146,71 @@ public final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     ServingServer.Settings settings = settings();
-    if (!Files.isDirectory(models)) {
+    ServingFeatures features = features();
+    if (modelConfigFile == null && !Files.isDirectory(models)) {
       throw CourseException.badInput("--models " + models + ": no such folder (the lessons "
           + "export there; run one first, or point --models at a folder of SavedModels)");
     }
+    if (writeModelConfig != null) {
+      return writeConfig();
+    }
     Consumer<String> log = ServeCommand::log;
-    ServingServer server = ServingServer.start(new ModelRepository(models,
-        new ThreadSettings(intraOpThreads, interOpThreads), log), settings, log);
+    ServingServer server;
+    try {
+      server = ServingServer.start(new ModelRepository(source(),
+          new ThreadSettings(intraOpThreads, interOpThreads), log), settings, features, log);
+    } catch (IllegalArgumentException e) {
+      throw CourseException.badInput("--model-config-file " + e.getMessage(), e);
+    }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       log("stopping: draining requests and closing the models");
       server.close();
     }, "serve-shutdown"));
-    log("listening on http://" + host + ":" + server.port() + "/v1/models/<model> with "
-        + settings.threads() + " workers; models: "
+    log("listening on http://" + host + ":" + server.port() + "/v1/models/<model> and gRPC "
+        + host + ":" + server.grpcPort() + " with " + settings.threads() + " workers; models: "
         + (server.repository().modelNames().isEmpty() ? "none yet (waiting for versions in "
             + models + ")" : server.repository().modelNames()));
+    log("metrics: " + features.monitoring().metricsPath().map(path -> "http://" + host + ":"
+        + server.port() + path).orElse("off") + "; batching: " + features.batching()
+        .map(Object::toString).orElse("off"));
     server.awaitStop();
+    return 0;
+  }
+
+  /** The models: TF Serving's model config file, or every folder under --models. */
+  private ModelConfigSource source() {
+    if (modelConfigFile == null) {
+      return ModelConfigSource.folders(models);
+    }
+    check(!spec.commandLine().getParseResult().hasMatchedOption("--models"),
+        "--models and --model-config-file: give one (the config file names each base_path)");
+    return ModelConfigFile.source(modelConfigFile,
+        Duration.ofMillis(Math.round(configPollSeconds * 1000)));
+  }
+
+  /** {@code --write-model-config}: the config TF Serving reads for what --models holds. */
+  private int writeConfig() {
+    List<ModelConfig> found = ModelConfigSource.folders(models).models().stream()
+        .filter(m -> !VersionFolders.all(m.basePath(), ServeCommand::log).isEmpty())
+        .toList();
+    if (found.isEmpty()) {
+      throw CourseException.badInput("--models " + models + ": no model folder with a numeric "
+          + "version in it; nothing to write");
+    }
+    AtomicFiles.write(writeModelConfig,
+        ModelConfigFile.write(found).getBytes(StandardCharsets.UTF_8));
+    System.out.println("wrote " + writeModelConfig + " (" + found.size() + " models: "
+        + found.stream().map(ModelConfig::name).toList() + ")");
     return 0;
   }
 
   /** The settings, every option checked first: one line and exit 2 for a bad value. */
   private ServingServer.Settings settings() {
+    checkHost();
     check(port >= 0 && port <= 65535, "--port must be 0-65535, got " + port);
+    check(grpcPort >= 0 && grpcPort <= 65535, "--grpc-port must be 0-65535, got " + grpcPort);
+    check(grpcPort == 0 || grpcPort != port, "--grpc-port and --port must differ, both are "
+        + port);
     check(threads == null || (threads >= 1 && threads <= MAX_THREADS),
         "--threads must be 1-" + MAX_THREADS + ", got " + threads);
     check(queue >= 1 && queue <= MAX_QUEUE, "--queue must be 1-" + MAX_QUEUE + ", got " + queue);
@@ -124,12 +227,56 @@ public final class ServeCommand implements Callable<Integer> {
     check(pollSeconds >= MIN_POLL_SECONDS && pollSeconds <= MAX_POLL_SECONDS,
         "--poll-seconds must be " + MIN_POLL_SECONDS + "-" + (long) MAX_POLL_SECONDS + ", got "
             + pollSeconds);
+    check(configPollSeconds == 0 || (configPollSeconds >= MIN_POLL_SECONDS
+        && configPollSeconds <= MAX_POLL_SECONDS), "--model-config-file-poll-wait-seconds must be"
+        + " 0 (read once) or " + MIN_POLL_SECONDS + "-" + (long) MAX_POLL_SECONDS + ", got "
+        + configPollSeconds);
     ServingServer.Settings settings = ServingServer.Settings.defaults(host, port)
         .withQueueCapacity(queue)
         .withMaxBodyBytes(maxBodyMb << 20)
         .withMaxInFlightBytes(maxInFlightMb << 20)
-        .withPollInterval(Duration.ofMillis(Math.round(pollSeconds * 1000)));
+        .withPollInterval(Duration.ofMillis(Math.round(pollSeconds * 1000)))
+        .withGrpcPort(grpcPort);
     return threads == null ? settings : settings.withThreads(threads);
+  }
+
+  /**
+   * {@code --host} must be an address of this machine (or a name resolving to one); what is left
+   * for the bind to fail on (a port in use, no permission) is the environment's, exit 1.
+   */
+  private void checkHost() {
+    check(!host.isBlank(), "--host must not be empty (127.0.0.1, or 0.0.0.0 for every interface)");
+    InetAddress address;
+    try {
+      address = InetAddress.getByName(host);
+    } catch (UnknownHostException e) {
+      throw CourseException.badInput("--host " + host + ": not an IP address or a host name this"
+          + " machine can resolve (127.0.0.1, or 0.0.0.0 for every interface)");
+    }
+    boolean local;
+    try {
+      local = address.isAnyLocalAddress() || address.isLoopbackAddress()
+          || NetworkInterface.getByInetAddress(address) != null;
+    } catch (SocketException e) {
+      local = true; // the interfaces cannot be listed: let the bind decide
+    }
+    check(local, "--host " + host + ": " + address.getHostAddress() + " is not an address of"
+        + " this machine (127.0.0.1, 0.0.0.0 for every interface, or one of its own addresses)");
+  }
+
+  /** Monitoring and batching from their files, read and checked before anything starts. */
+  private ServingFeatures features() {
+    check(batchingParametersFile == null || enableBatching,
+        "--batching-parameters-file needs --enable-batching (as in TensorFlow Serving)");
+    ServingFeatures features = ServingFeatures.defaults();
+    if (monitoringConfigFile != null) {
+      features = features.withMonitoring(MonitoringConfig.read(monitoringConfigFile));
+    }
+    if (enableBatching) {
+      features = features.withBatching(batchingParametersFile == null
+          ? BatchingParameters.defaults() : BatchingParameters.read(batchingParametersFile));
+    }
+    return features;
   }
 
   private static void check(boolean ok, String message) {

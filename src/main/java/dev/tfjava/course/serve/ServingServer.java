@@ -1,23 +1,18 @@
 package dev.tfjava.course.serve;
 
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.util.concurrent.DefaultThreadFactory;
-import io.netty.util.concurrent.GlobalEventExecutor;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
+import dev.tfjava.course.serve.batching.BatchingService;
+import dev.tfjava.course.serve.core.Admission;
+import dev.tfjava.course.serve.core.ModelRepository;
+import dev.tfjava.course.serve.core.PredictService;
+import dev.tfjava.course.serve.core.Predictor;
+import dev.tfjava.course.serve.core.ServingCore;
+import dev.tfjava.course.serve.grpc.GrpcServer;
+import dev.tfjava.course.serve.metrics.ExampleCountingService;
+import dev.tfjava.course.serve.metrics.ServingMetrics;
+import dev.tfjava.course.serve.rest.MetricsRoute;
+import dev.tfjava.course.serve.rest.RestServer;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -27,12 +22,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
- * TF Serving's REST API over Netty. Connections are decoded on a couple of event-loop threads
- * ({@link ConnectionHandler}: deadlines, size limits, admission); complete requests run on a fixed
- * pool of worker threads. Past {@code threads + queueCapacity} requests, or
- * {@code maxInFlightBytes} of bodies, the server answers 503 at once instead of letting latency
- * and memory grow without bound. {@link #close()} answers new requests 503, lets running ones
- * finish, then closes the connections and every model.
+ * A TF Serving-compatible server: the serving core (the model repository, the predictor, admission
+ * and a fixed pool of worker threads running TensorFlow) behind its two front doors, TF Serving's
+ * REST API ({@link RestServer}) and, when asked for, its gRPC API ({@link GrpcServer}). Past
+ * {@code threads + queueCapacity} requests, or {@code maxInFlightBytes} of bodies, the server
+ * answers 503 (UNAVAILABLE) at once instead of letting latency and memory grow without bound.
+ * {@link #close()} answers new requests 503, lets running ones finish, then closes the
+ * connections and every model. What it adds ({@link ServingFeatures}):
+ * TF Serving's Prometheus metrics ({@link ServingMetrics}) and server-side batching
+ * ({@link BatchingService}), both in the core, so that every front door has them.
  */
 public final class ServingServer implements AutoCloseable {
 
@@ -50,51 +48,66 @@ public final class ServingServer implements AutoCloseable {
    * @param bodyTimeout time from the head to the end of the body (else 408), and for writing the
    *     answer
    * @param idleTimeout how long a keep-alive connection may wait for its next request
+   * @param grpcPort the gRPC API's port; 0 picks a free one, -1 serves REST alone
+   * @param grpcMaxMessageBytes the largest gRPC message either way
    */
   public record Settings(String host, int port, int threads, int queueCapacity,
       long maxBodyBytes, Duration pollInterval, long maxInFlightBytes, Duration headerTimeout,
-      Duration bodyTimeout, Duration idleTimeout) {
+      Duration bodyTimeout, Duration idleTimeout, int grpcPort, int grpcMaxMessageBytes) {
 
     /**
      * Defaults: 4 workers per core (each request runs TensorFlow on one thread, so requests
      * overlap; measured best on 2 cores, see BENCHMARKS.md), 256 queued requests, 16 MiB bodies
-     * and 64 MiB of them in flight, a scan every 2 s, 10 s for a head, 60 s for a body, 60 s idle.
+     * and 64 MiB of them in flight, a scan every 2 s, 10 s for a head, 60 s for a body, 60 s idle;
+     * no gRPC server (see {@link #withGrpcPort}), whose messages may be as large as TF Serving's.
      */
     public static Settings defaults(String host, int port) {
       return new Settings(host, port, 4 * Runtime.getRuntime().availableProcessors(), 256,
           DEFAULT_MAX_BODY_MB << 20, Duration.ofSeconds(2), DEFAULT_MAX_IN_FLIGHT_MB << 20,
-          Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofSeconds(60));
+          Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofSeconds(60), -1,
+          GrpcServer.TF_SERVING_MAX_MESSAGE_BYTES);
     }
 
     public Settings withThreads(int n) {
       return new Settings(host, port, n, queueCapacity, maxBodyBytes, pollInterval,
-          maxInFlightBytes, headerTimeout, bodyTimeout, idleTimeout);
+          maxInFlightBytes, headerTimeout, bodyTimeout, idleTimeout, grpcPort,
+          grpcMaxMessageBytes);
     }
 
     public Settings withMaxBodyBytes(long bytes) {
       return new Settings(host, port, threads, queueCapacity, bytes, pollInterval,
-          maxInFlightBytes, headerTimeout, bodyTimeout, idleTimeout);
+          maxInFlightBytes, headerTimeout, bodyTimeout, idleTimeout, grpcPort,
+          grpcMaxMessageBytes);
     }
 
     public Settings withPollInterval(Duration interval) {
       return new Settings(host, port, threads, queueCapacity, maxBodyBytes, interval,
-          maxInFlightBytes, headerTimeout, bodyTimeout, idleTimeout);
+          maxInFlightBytes, headerTimeout, bodyTimeout, idleTimeout, grpcPort,
+          grpcMaxMessageBytes);
     }
 
     public Settings withQueueCapacity(int capacity) {
       return new Settings(host, port, threads, capacity, maxBodyBytes, pollInterval,
-          maxInFlightBytes, headerTimeout, bodyTimeout, idleTimeout);
+          maxInFlightBytes, headerTimeout, bodyTimeout, idleTimeout, grpcPort,
+          grpcMaxMessageBytes);
     }
 
     public Settings withMaxInFlightBytes(long bytes) {
       return new Settings(host, port, threads, queueCapacity, maxBodyBytes, pollInterval,
-          bytes, headerTimeout, bodyTimeout, idleTimeout);
+          bytes, headerTimeout, bodyTimeout, idleTimeout, grpcPort, grpcMaxMessageBytes);
+    }
+
+    /** Serves TF Serving's gRPC API on {@code grpcPort} too (0: a free port). */
+    public Settings withGrpcPort(int grpcPort) {
+      return new Settings(host, port, threads, queueCapacity, maxBodyBytes, pollInterval,
+          maxInFlightBytes, headerTimeout, bodyTimeout, idleTimeout, grpcPort,
+          grpcMaxMessageBytes);
     }
 
     /** The header, body and idle timeouts. */
     public Settings withTimeouts(Duration header, Duration body, Duration idle) {
       return new Settings(host, port, threads, queueCapacity, maxBodyBytes, pollInterval,
-          maxInFlightBytes, header, body, idle);
+          maxInFlightBytes, header, body, idle, grpcPort, grpcMaxMessageBytes);
     }
   }
 
@@ -102,38 +115,32 @@ public final class ServingServer implements AutoCloseable {
   public static final long DEFAULT_MAX_BODY_MB = 16;
   /** The default budget of bodies in flight: four maximum-size requests. */
   public static final long DEFAULT_MAX_IN_FLIGHT_MB = 64;
-  /** The longest request line (method, URL, version); longer is 414. */
-  public static final int MAX_REQUEST_LINE_BYTES = 8192;
-  /** The largest request head's headers; larger is 431. */
-  public static final int MAX_HEADER_BYTES = 16384;
 
   /** How long {@link #close()} waits for running requests. */
   private static final Duration DRAIN = Duration.ofSeconds(10);
 
-  private final Channel listener;
-  private final ChannelGroup connections;
-  private final EventLoopGroup acceptors;
-  private final EventLoopGroup loops;
+  private final RestServer rest;
+  private final GrpcServer grpc;
+  private final Optional<BatchingService> batching;
+  private final ServingMetrics metrics;
   private final ThreadPoolExecutor workers;
   private final ModelRepository repository;
   private final Consumer<String> log;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final AtomicBoolean closing;
 
-  private ServingServer(Bound bound, ThreadPoolExecutor workers, ModelRepository repository,
+  private ServingServer(RestServer rest, GrpcServer grpc, Optional<BatchingService> batching,
+      ServingMetrics metrics, ThreadPoolExecutor workers, ModelRepository repository,
       AtomicBoolean closing, Consumer<String> log) {
+    this.rest = rest;
+    this.grpc = grpc;
+    this.batching = batching;
+    this.metrics = metrics;
     this.closing = closing;
-    this.listener = bound.listener;
-    this.connections = bound.connections;
-    this.acceptors = bound.acceptors;
-    this.loops = bound.loops;
     this.workers = workers;
     this.repository = repository;
     this.log = log;
   }
-
-  private record Bound(Channel listener, ChannelGroup connections, EventLoopGroup acceptors,
-      EventLoopGroup loops) {}
 
   /**
    * Loads the models, starts watching for new versions and starts answering. The server owns the
@@ -141,6 +148,14 @@ public final class ServingServer implements AutoCloseable {
    */
   public static ServingServer start(ModelRepository repository, Settings settings,
       Consumer<String> log) {
+    return start(repository, settings, ServingFeatures.defaults(), log);
+  }
+
+  /** As {@link #start(ModelRepository, Settings, Consumer)}, with metrics and batching as asked. */
+  public static ServingServer start(ModelRepository repository, Settings settings,
+      ServingFeatures features, Consumer<String> log) {
+    ServingMetrics metrics = new ServingMetrics();
+    repository.recordLoadsTo(metrics);
     repository.refresh();
     repository.startWatching(settings.pollInterval());
     AtomicInteger ids = new AtomicInteger();
@@ -152,66 +167,56 @@ public final class ServingServer implements AutoCloseable {
           return thread;
         });
     AtomicBoolean closing = new AtomicBoolean();
-    ConnectionHandler.Server shared = new ConnectionHandler.Server(settings,
-        new Admission(settings.threads() + settings.queueCapacity(), settings.maxInFlightBytes()),
-        new RestApi(repository, log), workers, closing::get, log);
-    Bound bound;
+    Admission admission = new Admission(settings.threads() + settings.queueCapacity(),
+        settings.maxInFlightBytes());
+    metrics.watch(admission);
+    Predictor predictor = new Predictor(repository, metrics);
+    Optional<BatchingService> batching = features.batching()
+        .map(parameters -> new BatchingService(repository, predictor, parameters, metrics));
+    PredictService predictions = new ExampleCountingService(
+        batching.<PredictService>map(b -> b).orElse(predictor), metrics);
+    ServingCore core = new ServingCore(repository, predictions, admission, workers, closing::get,
+        log, metrics);
+    RestServer rest = null;
     try {
-      bound = bind(settings, shared);
+      rest = RestServer.start(settings.host(), settings.port(),
+          new RestServer.Limits(settings.maxBodyBytes(), settings.headerTimeout(),
+              settings.bodyTimeout(), settings.idleTimeout()), core,
+          features.monitoring().metricsPath().map(
+              path -> new MetricsRoute(path, ServingMetrics.CONTENT_TYPE, metrics::page)));
+      GrpcServer grpc = settings.grpcPort() < 0 ? null
+          : GrpcServer.start(settings.host(), settings.grpcPort(), new GrpcServer.Limits(
+              settings.grpcMaxMessageBytes(), settings.idleTimeout(), settings.headerTimeout()),
+              core);
+      return new ServingServer(rest, grpc, batching, metrics, workers, repository, closing, log);
     } catch (RuntimeException e) {
+      if (rest != null) {
+        rest.close();
+      }
       workers.shutdown();
+      batching.ifPresent(BatchingService::close);
       repository.close();
       throw e;
     }
-    return new ServingServer(bound, workers, repository, closing, log);
   }
 
-  private static Bound bind(Settings settings, ConnectionHandler.Server shared) {
-    // One acceptor, two decoding loops: decoding is cheap next to TensorFlow, and a slow client
-    // costs a connection's buffer, never a thread.
-    EventLoopGroup acceptors = new MultiThreadIoEventLoopGroup(1,
-        new DefaultThreadFactory("serve-accept", true), NioIoHandler.newFactory());
-    EventLoopGroup loops = new MultiThreadIoEventLoopGroup(
-        Math.min(2, Runtime.getRuntime().availableProcessors()),
-        new DefaultThreadFactory("serve-io", true), NioIoHandler.newFactory());
-    ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
-    HttpDecoderConfig limits = new HttpDecoderConfig()
-        .setMaxInitialLineLength(MAX_REQUEST_LINE_BYTES)
-        .setMaxHeaderSize(MAX_HEADER_BYTES);
-    try {
-      Channel listener = new ServerBootstrap()
-          .group(acceptors, loops)
-          .channel(NioServerSocketChannel.class)
-          .option(ChannelOption.SO_BACKLOG, 256)
-          .childOption(ChannelOption.TCP_NODELAY, true)
-          .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-          .childHandler(new ChannelInitializer<SocketChannel>() {
-            @Override
-            protected void initChannel(SocketChannel channel) {
-              connections.add(channel);
-              ConnectionHandler handler = new ConnectionHandler(shared);
-              channel.pipeline().addLast(handler.rawBytes, new HttpServerCodec(limits), handler);
-            }
-          })
-          .bind(new InetSocketAddress(settings.host(), settings.port()))
-          .syncUninterruptibly()
-          .channel();
-      return new Bound(listener, connections, acceptors, loops);
-    } catch (RuntimeException e) {
-      acceptors.shutdownGracefully(0, 0, TimeUnit.SECONDS);
-      loops.shutdownGracefully(0, 0, TimeUnit.SECONDS);
-      throw new UncheckedIOException("Could not listen on " + settings.host() + ":"
-          + settings.port() + ": " + e.getMessage(), new java.io.IOException(e));
-    }
-  }
-
-  /** The port the server listens on (the real one when 0 was asked for). */
+  /** The port the REST API listens on (the real one when 0 was asked for). */
   public int port() {
-    return ((InetSocketAddress) listener.localAddress()).getPort();
+    return rest.port();
+  }
+
+  /** The port the gRPC API listens on, or -1 when it is off. */
+  public int grpcPort() {
+    return grpc == null ? -1 : grpc.port();
   }
 
   public ModelRepository repository() {
     return repository;
+  }
+
+  /** The server's metrics (what the metrics page shows). */
+  public ServingMetrics metrics() {
+    return metrics;
   }
 
   /** Blocks until {@link #close()} has finished. */
@@ -236,10 +241,12 @@ public final class ServingServer implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
-      listener.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
-      connections.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
-      acceptors.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
-      loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+      // The workers are done: nothing waits for a batch any more.
+      batching.ifPresent(BatchingService::close);
+      rest.close();
+      if (grpc != null) {
+        grpc.close();
+      }
       // Leases still held by stuck requests keep their bundle open until they finish.
       repository.close();
       stopped.countDown();

@@ -22,8 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The server against clients that do not play by the rules, on loopback, each case bounded in
  * time: trickling clients do not starve others and get a JSON 408; an over-budget request gets a
- * JSON 503 before it sends its body; every framing error gets a JSON body, never an HTML page or
- * a reset.
+ * JSON 503 before it sends its body; a client that goes on sending after its refusal is cut off
+ * at the lingering close's bounds; every framing error gets a JSON body, never an HTML page or a
+ * reset.
  */
 class HostileClientsTest {
   private static final String LSTM = "/v1/models/lstm:predict";
@@ -163,6 +164,46 @@ class HostileClientsTest {
         assertTrue(assertJsonError(413, client.read()).contains(Long.toString(BODY_LIMIT)));
       }
     });
+  }
+
+  @Test
+  void aClientThatNeverStopsSendingIsCutOffAtTheLingeringBounds() {
+    assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+      // 8 bodies' worth (2 MiB here) at full speed: cut off long before the time bound, after
+      // what the server read plus what the two sockets' buffers hold.
+      long fast = sendAfterTheRefusalUntilCutOff(64 << 10, 0);
+      assertTrue(fast > 8 * BODY_LIMIT && fast < 8 * BODY_LIMIT + (32 << 20), fast + " bytes");
+      // A trickle far below the byte bound: cut off at the time bound (the 2 s body timeout).
+      long start = System.nanoTime();
+      long slow = sendAfterTheRefusalUntilCutOff(1024, 50);
+      double seconds = (System.nanoTime() - start) / 1e9;
+      assertTrue(seconds > 1.5 && seconds < 10, seconds + " s");
+      assertTrue(slow < 8 * BODY_LIMIT, slow + " bytes");
+      assertEquals(200, serving.post(LSTM, window()).status());
+    });
+  }
+
+  /**
+   * Sends an oversize head, reads the 413, then keeps sending {@code chunk} bytes every
+   * {@code pauseMillis} until the server cuts the connection; returns the bytes sent.
+   */
+  private static long sendAfterTheRefusalUntilCutOff(int chunk, long pauseMillis)
+      throws Exception {
+    try (RawHttp client = connect()) {
+      client.send(RawHttp.postHead(LSTM, 1L << 40));
+      assertJsonError(413, client.read());
+      byte[] bytes = new byte[chunk];
+      long sent = 0;
+      try {
+        while (true) {
+          client.send(bytes);
+          sent += chunk;
+          Thread.sleep(pauseMillis);
+        }
+      } catch (IOException e) {
+        return sent; // reset or broken pipe: the server closed
+      }
+    }
   }
 
   @Test

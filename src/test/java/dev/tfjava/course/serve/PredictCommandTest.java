@@ -11,6 +11,8 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,7 +29,7 @@ class PredictCommandTest {
 
   @BeforeAll
   static void start() {
-    serving = ServingFixture.start(models, ServingFixture.settings());
+    serving = ServingFixture.start(models, ServingFixture.settings().withGrpcPort(0));
   }
 
   @AfterAll
@@ -76,6 +78,41 @@ class PredictCommandTest {
           "--input", file.toString());
       assertEquals(server, versioned.out().strip());
     }
+  }
+
+  @Test
+  void overGrpcItPrintsWhatRestPrints() throws Exception {
+    String target = "127.0.0.1:" + serving.server.grpcPort();
+    String[][] requests = {
+        {"mnist_cnn", ServingFixture.imageInstances(ServingFixture.images(2, 4))},
+        {"lstm", ServingFixture.windowInstances(ServingFixture.windows(2, 3.0))
+            .replace("\"instances\"", "\"inputs\"")},
+    };
+    for (String[] request : requests) {
+      Path file = files.resolve("grpc-" + request[0] + ".json");
+      Files.writeString(file, request[1]);
+      String rest = serving.post("/v1/models/" + request[0] + ":predict", request[1]).body();
+      for (String[] version : new String[][] {{}, {"--model-version", "1"}}) {
+        List<String> args = new ArrayList<>(List.of("--target", target, "--model", request[0],
+            "--input", file.toString()));
+        args.addAll(List.of(version));
+        Run run = predict(args.toArray(String[]::new));
+        assertEquals(0, run.exitCode(), run.err());
+        assertEquals(rest, run.out().strip());
+      }
+    }
+    Path lstm = files.resolve("grpc-lstm.json");
+    Run unknown = predict("--target", target, "--model", "nope", "--input", lstm.toString());
+    assertEquals(2, unknown.exitCode());
+    assertTrue(unknown.err().contains("NOT_FOUND"), unknown.err());
+    Run label = predict("--target", target, "--model", "lstm", "--label", "stable", "--input",
+        lstm.toString());
+    assertEquals(2, label.exitCode());
+    assertTrue(label.err().contains("Unrecognized servable version label: stable"), label.err());
+    Run nobody = predict("--target", "127.0.0.1:1", "--model", "lstm", "--input",
+        lstm.toString());
+    assertEquals(1, nobody.exitCode(), nobody.err());
+    assertTrue(nobody.err().contains("UNAVAILABLE"), nobody.err());
   }
 
   @Test

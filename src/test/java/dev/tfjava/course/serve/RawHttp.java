@@ -54,7 +54,7 @@ final class RawHttp implements AutoCloseable {
     socket.getOutputStream().flush();
   }
 
-  /** Reads one response: status line, headers, and a Content-Length body. */
+  /** Reads one response: status line, headers, and a Content-Length body (none for 1xx). */
   Response read() throws IOException {
     InputStream in = socket.getInputStream();
     String head = readHead(in);
@@ -65,6 +65,9 @@ final class RawHttp implements AutoCloseable {
     String headers = head.substring(head.indexOf("\r\n") + 2);
     Response partial = new Response(status, headers, "");
     String length = partial.header("Content-Length");
+    if (status < 200) {
+      return partial; // 100 Continue: no body, the final answer follows
+    }
     byte[] body = length == null ? in.readAllBytes() : in.readNBytes(Integer.parseInt(length));
     return new Response(status, headers, new String(body, StandardCharsets.UTF_8));
   }

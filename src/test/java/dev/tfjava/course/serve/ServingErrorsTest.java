@@ -116,7 +116,7 @@ class ServingErrorsTest {
   }
 
   @Test
-  void unknownModelVersionOrSignatureIs404() {
+  void unknownModelOrVersionIs404AndUnknownSignature400LikeTfServing() {
     String body = ServingFixture.windowInstances(ServingFixture.windows(1, 1.0));
     assertTrue(assertError(404, serving.post("/v1/models/nope:predict", body))
         .contains("Servable not found"));
@@ -124,8 +124,10 @@ class ServingErrorsTest {
     assertError(404, serving.get("/v1/models/nope"));
     assertError(404, serving.get("/v1/models/lstm/versions/2"));
     assertError(404, serving.get("/v1/models/lstm/versions/2/metadata"));
-    assertTrue(assertError(404, serving.post(LSTM,
-        body.replace("{", "{\"signature_name\": \"nope\", "))).contains("nope"));
+    // FAILED_PRECONDITION, which TF Serving's REST server answers 400.
+    assertTrue(assertError(400, serving.post(LSTM,
+        body.replace("{", "{\"signature_name\": \"nope\", ")))
+        .startsWith("Serving signature key \"nope\" not found."));
     assertError(404, serving.get("/v2/anything"));
     assertError(404, serving.post("/v1/models/lstm:classify", body));
     assertError(400, serving.get("/v1/models/lstm/versions/x"));

@@ -2,6 +2,7 @@ package dev.tfjava.course.serve;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.tfjava.course.serve.core.ModelRepository;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -64,10 +65,21 @@ final class ServingFixture implements AutoCloseable {
   /** As {@link #start(Path, ServingServer.Settings)}, with the server's log lines to {@code log}. */
   static ServingFixture start(Path models, ServingServer.Settings settings,
       java.util.function.Consumer<String> log) {
+    return start(models, settings, ServingFeatures.defaults(), log);
+  }
+
+  /** As {@link #start(Path, ServingServer.Settings)}, with monitoring and batching as given. */
+  static ServingFixture start(Path models, ServingServer.Settings settings,
+      ServingFeatures features, java.util.function.Consumer<String> log) {
     StandInModels.exportCnn(models, "mnist_cnn", 1);
     StandInModels.exportLstm(models, "lstm", 1);
     ModelRepository repository = new ModelRepository(models, new ThreadSettings(1, 1), log);
-    return new ServingFixture(models, ServingServer.start(repository, settings, log));
+    return new ServingFixture(models, ServingServer.start(repository, settings, features, log));
+  }
+
+  /** A fixture around a server started elsewhere (on models already under {@code models}). */
+  static ServingFixture of(Path models, ServingServer server) {
+    return new ServingFixture(models, server);
   }
 
   static ServingServer.Settings settings() {
@@ -93,6 +105,11 @@ final class ServingFixture implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new AssertionError(e);
     }
+  }
+
+  /** A gRPC client of the server (which must have been started with a gRPC port). */
+  dev.tfjava.course.serve.grpc.PredictionClient grpcClient() {
+    return dev.tfjava.course.serve.grpc.PredictionClient.connect("127.0.0.1:" + server.grpcPort());
   }
 
   URI uri(String path) {

@@ -1,14 +1,13 @@
 package dev.tfjava.course.serve;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tfjava.course.serve.json.ServingJson;
 import java.nio.charset.StandardCharsets;
-import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
-/** The JSON dialect and URL grammar, without a model or a server. */
+/** The JSON dialect, without a model or a server. */
 class ServingJsonTest {
 
   @Test
@@ -29,21 +28,5 @@ class ServingJsonTest {
   void errorBodyIsTfServingsShape() {
     assertEquals("{\"error\":\"a \\\"quoted\\\" message\"}",
         new String(ServingJson.error("a \"quoted\" message"), StandardCharsets.UTF_8));
-  }
-
-  @Test
-  void routesParseTfServingsPaths() {
-    assertEquals(new RestRoute(RestRoute.Kind.STATUS, "lstm", OptionalLong.empty()),
-        RestRoute.parse("GET", "/v1/models/lstm"));
-    assertEquals(new RestRoute(RestRoute.Kind.METADATA, "lstm", OptionalLong.of(3)),
-        RestRoute.parse("GET", "/v1/models/lstm/versions/3/metadata"));
-    assertEquals(new RestRoute(RestRoute.Kind.PREDICT, "mnist_cnn", OptionalLong.of(12)),
-        RestRoute.parse("POST", "/v1/models/mnist_cnn/versions/12:predict"));
-    assertEquals(405, assertThrows(ServingException.class,
-        () -> RestRoute.parse("PUT", "/v1/models/lstm:predict")).status());
-    assertEquals(404, assertThrows(ServingException.class,
-        () -> RestRoute.parse("GET", "/v1/models")).status());
-    assertEquals(400, assertThrows(ServingException.class,
-        () -> RestRoute.parse("GET", "/v1/models/lstm/versions/99999999999999999999")).status());
   }
 }

@@ -98,7 +98,7 @@ public final class LoadGenerator {
         reports.stream().mapToLong(Report::errors).sum());
   }
 
-  private static double median(List<Report> reports, ToDoubleFunction<Report> figure) {
+  static double median(List<Report> reports, ToDoubleFunction<Report> figure) {
     double[] values = reports.stream().mapToDouble(figure).sorted().toArray();
     int mid = values.length / 2;
     return values.length % 2 == 1 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
@@ -117,44 +117,71 @@ public final class LoadGenerator {
     AtomicBoolean failed = new AtomicBoolean();
     List<Client> clients = new ArrayList<>();
     for (int i = 0; i < connections; i++) {
-      Client client = new Client(url, request, payload, measureFrom, end, failed);
-      clients.add(client);
-      client.start();
+      clients.add(new Client(url, request, payload, measureFrom, end, failed));
     }
+    return measure(clients, seconds, instances);
+  }
+
+  /** Starts the loops, waits for them, and pools what they measured (latencies sorted). */
+  static Report measure(List<? extends Loop> loops, double seconds, int instances)
+      throws InterruptedException {
+    loops.forEach(Thread::start);
     long requests = 0;
     long errors = 0;
     List<long[]> latencies = new ArrayList<>();
-    for (Client client : clients) {
-      client.join();
-      requests += client.count;
-      errors += client.errors;
-      latencies.add(Arrays.copyOf(client.latencies, client.count));
+    for (Loop loop : loops) {
+      loop.join();
+      requests += loop.count;
+      errors += loop.errors;
+      latencies.add(Arrays.copyOf(loop.latencies, loop.count));
     }
     long[] all = latencies.stream().flatMapToLong(Arrays::stream).sorted().toArray();
     return new Report(requests, errors, seconds, all, instances);
   }
 
-  /** One connection's loop. */
-  private static final class Client extends Thread {
-    final URI url;
-    final byte[] head;
-    final byte[] payload;
+  /** One closed loop: what it measured inside the window {@code [measureFrom, end]}. */
+  abstract static class Loop extends Thread {
     final long measureFrom;
     final long end;
-    final AtomicBoolean failed;
     long[] latencies = new long[1 << 16];
     int count;
     long errors;
 
+    Loop(long measureFrom, long end) {
+      this.measureFrom = measureFrom;
+      this.end = end;
+      setDaemon(true);
+    }
+
+    /** Records a request sent at {@code sent} and answered at {@code done}, if in the window. */
+    final void record(long sent, long done, boolean error) {
+      if (sent < measureFrom || done > end) {
+        return;
+      }
+      if (count == latencies.length) {
+        latencies = Arrays.copyOf(latencies, count * 2);
+      }
+      latencies[count++] = done - sent;
+      if (error) {
+        errors++;
+      }
+    }
+  }
+
+  /** One connection's loop. */
+  private static final class Client extends Loop {
+    final URI url;
+    final byte[] head;
+    final byte[] payload;
+    final AtomicBoolean failed;
+
     Client(URI url, byte[] head, byte[] payload, long measureFrom, long end,
         AtomicBoolean failed) {
+      super(measureFrom, end);
       this.url = url;
       this.head = head;
       this.payload = payload;
-      this.measureFrom = measureFrom;
-      this.end = end;
       this.failed = failed;
-      setDaemon(true);
     }
 
     @Override
@@ -174,10 +201,7 @@ public final class LoadGenerator {
           out.write(payload);
           out.flush();
           Response response = Response.read(in);
-          long done = System.nanoTime();
-          if (sent >= measureFrom && done <= end) {
-            record(done - sent, response.status != 200);
-          }
+          record(sent, System.nanoTime(), response.status != 200);
           if (response.close) {
             socket.close();
             socket = null;
@@ -195,16 +219,6 @@ public final class LoadGenerator {
             // Closing after the run; nothing to report.
           }
         }
-      }
-    }
-
-    private void record(long nanos, boolean error) {
-      if (count == latencies.length) {
-        latencies = Arrays.copyOf(latencies, count * 2);
-      }
-      latencies[count++] = nanos;
-      if (error) {
-        errors++;
       }
     }
   }

@@ -37,9 +37,17 @@ public final class StandInModels {
 
   /** Exports the LSTM lesson's model as the next version of {@code root/name}; returns its folder. */
   public static Path exportLstm(Path root, String name, long seed) {
+    return exportSequence(root, name, CellKind.LSTM, seed);
+  }
+
+  /**
+   * Exports a Unit 3 model ({@code basic_rnn}, {@code lstm} or {@code gru}) as the next version
+   * of {@code root/name}; returns its folder.
+   */
+  public static Path exportSequence(Path root, String name, CellKind cell, long seed) {
     try (Graph graph = new Graph()) {
       SequenceModel model = SequenceModel.training(graph, Ops.create(graph),
-          SequenceModel.Config.notebook(CellKind.LSTM, 0.001f), new Seeds(seed));
+          SequenceModel.Config.notebook(cell, 0.001f), new Seeds(seed));
       return export(graph, SavedModels.predictSignature(Map.of("X", model.x()),
           Map.of("outputs", model.outputs())), root, name);
     }

@@ -1,0 +1,28 @@
+package dev.tfjava.course.serve.core;
+
+/**
+ * The one place a predict call enters the core, from every front door (REST, gRPC, the
+ * {@code predict} command): whatever wraps it (metrics, batching) sees every call.
+ */
+@FunctionalInterface
+public interface PredictService {
+
+  /**
+   * Answers one call.
+   *
+   * @throws ServingException for a request the server refuses, with TF Serving's error code
+   */
+  PredictResponse predict(PredictRequest request);
+
+  /**
+   * Answers one call that must be answered by {@code deadline}: DEADLINE_EXCEEDED when it passes
+   * before the answer. A call that runs at once has nothing to wait for (this default); the
+   * batcher, where calls wait for their batch, overrides it.
+   */
+  default PredictResponse predict(PredictRequest request, Deadline deadline) {
+    if (deadline.passed()) {
+      throw Deadline.exceeded("the call's deadline passed before it ran");
+    }
+    return predict(request);
+  }
+}

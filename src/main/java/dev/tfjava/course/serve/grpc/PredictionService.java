@@ -1,0 +1,138 @@
+package dev.tfjava.course.serve.grpc;
+
+import com.google.protobuf.Any;
+import dev.tfjava.course.serve.core.ModelLease;
+import dev.tfjava.course.serve.core.PredictRequest;
+import dev.tfjava.course.serve.core.PredictResponse;
+import dev.tfjava.course.serve.core.ServingCore;
+import dev.tfjava.course.serve.core.ServingException;
+import dev.tfjava.course.serve.core.ServingSignature;
+import dev.tfjava.course.serve.core.TensorValues;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.tensorflow.proto.TensorProto;
+import tensorflow.serving.Classification;
+import tensorflow.serving.GetModelMetadata;
+import tensorflow.serving.Inference;
+import tensorflow.serving.Predict;
+import tensorflow.serving.PredictionServiceGrpc;
+import tensorflow.serving.RegressionOuterClass;
+
+/**
+ * TF Serving's {@code tensorflow.serving.PredictionService}: Predict and GetModelMetadata on the
+ * core; Classify, Regress and MultiInference answer UNIMPLEMENTED, since the course's models
+ * export predict signatures only. Each method turns protobuf into a core request and back.
+ */
+final class PredictionService extends PredictionServiceGrpc.PredictionServiceImplBase {
+  /** The one metadata field TF Serving supports. */
+  static final String SIGNATURE_DEF = "signature_def";
+
+  private final ServingCore core;
+  private final GrpcCalls calls;
+  private final long maxElements;
+
+  PredictionService(ServingCore core, GrpcCalls calls, long maxMessageBytes) {
+    this.core = core;
+    this.calls = calls;
+    // A tensor cannot hold more elements than a message of the limit could carry one byte each.
+    this.maxElements = Math.min(maxMessageBytes, Integer.MAX_VALUE - 16L);
+  }
+
+  @Override
+  public void predict(Predict.PredictRequest request,
+      StreamObserver<Predict.PredictResponse> observer) {
+    String model = request.getModelSpec().getName();
+    calls.run("Predict", model, request.getSerializedSize(), observer, deadline -> {
+      PredictResponse answer = core.predictions().predict(new PredictRequest(
+          ProtoSpecs.toCore(request.hasModelSpec(), request.getModelSpec()),
+          request.getModelSpec().getSignatureName(),
+          signature -> inputs(request.getInputsMap(), signature),
+          request.getOutputFilterList(), false), deadline);
+      Predict.PredictResponse.Builder response = Predict.PredictResponse.newBuilder()
+          .setModelSpec(ProtoSpecs.answered(answer.model(), answer.version(),
+              answer.signatureName()));
+      answer.outputs().forEach((alias, values) ->
+          response.putOutputs(alias, TensorProtoCodec.encode(values)));
+      return response.build();
+    });
+  }
+
+  /** The request's tensors, exactly the signature's inputs (TF Serving's check and wording). */
+  private Map<String, TensorValues> inputs(Map<String, TensorProto> given,
+      ServingSignature signature) {
+    Set<String> sent = new TreeSet<>(given.keySet());
+    Set<String> wanted = new TreeSet<>(signature.inputs().keySet());
+    if (!sent.equals(wanted)) {
+      Set<String> extra = new TreeSet<>(sent);
+      extra.removeAll(wanted);
+      Set<String> missing = new TreeSet<>(wanted);
+      missing.removeAll(sent);
+      throw ServingException.invalidArgument("input size does not match signature: "
+          + sent.size() + "!=" + wanted.size() + " len({" + String.join(",", sent)
+          + "}) != len({" + String.join(",", wanted) + "}). Sent extra: {"
+          + String.join(",", extra) + "}. Missing but required: {" + String.join(",", missing)
+          + "}.");
+    }
+    Map<String, TensorValues> values = new LinkedHashMap<>();
+    signature.inputs().forEach((alias, spec) -> values.put(alias,
+        TensorProtoCodec.decode(given.get(alias), spec, maxElements)));
+    return values;
+  }
+
+  @Override
+  public void getModelMetadata(GetModelMetadata.GetModelMetadataRequest request,
+      StreamObserver<GetModelMetadata.GetModelMetadataResponse> observer) {
+    String model = request.getModelSpec().getName();
+    calls.run("GetModelMetadata", model, request.getSerializedSize(), observer, deadline -> {
+      if (!request.hasModelSpec()) {
+        throw ServingException.invalidArgument("Missing ModelSpec");
+      }
+      if (request.getMetadataFieldCount() == 0) {
+        throw ServingException.invalidArgument(
+            "GetModelMetadataRequest must specify at least one metadata_field");
+      }
+      for (String field : request.getMetadataFieldList()) {
+        if (!field.equals(SIGNATURE_DEF)) {
+          throw ServingException.invalidArgument("Metadata field " + field + " is not supported");
+        }
+      }
+      try (ModelLease lease = core.repository().acquire(
+          ProtoSpecs.toCore(true, request.getModelSpec()))) {
+        GetModelMetadata.SignatureDefMap signatures = GetModelMetadata.SignatureDefMap
+            .newBuilder().putAllSignatureDef(lease.model().signatureDefs()).build();
+        return GetModelMetadata.GetModelMetadataResponse.newBuilder()
+            .setModelSpec(ProtoSpecs.answered(lease.model().name(), lease.model().version()))
+            .putMetadata(SIGNATURE_DEF, Any.pack(signatures))
+            .build();
+      }
+    });
+  }
+
+  @Override
+  public void classify(Classification.ClassificationRequest request,
+      StreamObserver<Classification.ClassificationResponse> observer) {
+    observer.onError(unimplemented("Classify"));
+  }
+
+  @Override
+  public void regress(RegressionOuterClass.RegressionRequest request,
+      StreamObserver<RegressionOuterClass.RegressionResponse> observer) {
+    observer.onError(unimplemented("Regress"));
+  }
+
+  @Override
+  public void multiInference(Inference.MultiInferenceRequest request,
+      StreamObserver<Inference.MultiInferenceResponse> observer) {
+    observer.onError(unimplemented("MultiInference"));
+  }
+
+  private static RuntimeException unimplemented(String method) {
+    return GrpcCalls.status(Status.UNIMPLEMENTED, method + " is not implemented by this server:"
+        + " the course's models export predict signatures (tensorflow/serving/predict) only;"
+        + " call Predict");
+  }
+}

@@ -1,0 +1,232 @@
+package dev.tfjava.course.serve.json;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import dev.tfjava.course.serve.core.ServingException;
+import dev.tfjava.course.serve.core.ServingSignature;
+import dev.tfjava.course.serve.core.TensorValues;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.tensorflow.Signature;
+
+/**
+ * The body of a {@code :predict} call in TensorFlow Serving's JSON: an optional
+ * {@code signature_name} and exactly one of {@code instances} (row format: a list with one entry
+ * per example; with several named inputs each entry is an object of them) or {@code inputs}
+ * (columnar format: one value, or an object of named values, each a whole batch).
+ *
+ * <p>The body is read twice with a streaming parser and never held as a tree: {@link #scan} checks
+ * the top level (the signature's name may come after the values), then {@link #decode} reads the
+ * values straight into one primitive array per input.
+ */
+public final class JsonPredictRequest {
+
+  /** Which of the two request formats was used; the response answers in the same one. */
+  public enum Format {
+    /** {@code instances} in, {@code predictions} out. */
+    ROW,
+    /** {@code inputs} in, {@code outputs} out. */
+    COLUMNAR
+  }
+
+  /** Where a body is read from; opened once per pass. */
+  @FunctionalInterface
+  public interface Body {
+    JsonParser open() throws IOException;
+
+    /** A body held in a byte array. */
+    static Body of(byte[] bytes) {
+      return () -> ServingJson.parser(bytes);
+    }
+  }
+
+  private final Body body;
+  private final String signatureName;
+  private final Format format;
+
+  private JsonPredictRequest(Body body, String signatureName, Format format) {
+    this.body = body;
+    this.signatureName = signatureName;
+    this.format = format;
+  }
+
+  /** Checks the body's top level; any problem is an INVALID_ARGUMENT naming it. */
+  public static JsonPredictRequest scan(Body body) {
+    String signatureName = Signature.DEFAULT_KEY;
+    boolean instances = false;
+    boolean inputs = false;
+    try (JsonParser json = body.open()) {
+      if (json.nextToken() != JsonToken.START_OBJECT) {
+        throw ServingException.invalidArgument("The request body must be a JSON object");
+      }
+      while (json.nextToken() == JsonToken.FIELD_NAME) {
+        String key = json.currentName();
+        JsonToken value = json.nextToken();
+        switch (key) {
+          case "signature_name" -> {
+            if (value != JsonToken.VALUE_STRING) {
+              throw ServingException.invalidArgument("'signature_name' must be a string");
+            }
+            signatureName = json.getText();
+          }
+          case "instances" -> instances = true;
+          case "inputs" -> inputs = true;
+          default -> { }
+        }
+        json.skipChildren();
+      }
+      if (json.nextToken() != null) {
+        throw ServingException.invalidArgument("JSON Parse error: content after the request object");
+      }
+    } catch (IOException e) {
+      throw parseError(e);
+    }
+    if (instances && inputs) {
+      throw ServingException.invalidArgument(
+          "Not formatted correctly: expecting only one of 'inputs' or 'instances', not both");
+    }
+    if (!instances && !inputs) {
+      throw ServingException.invalidArgument("Missing 'inputs' or 'instances' key");
+    }
+    return new JsonPredictRequest(body, signatureName, instances ? Format.ROW : Format.COLUMNAR);
+  }
+
+  public String signatureName() {
+    return signatureName;
+  }
+
+  public Format format() {
+    return format;
+  }
+
+  /**
+   * Reads the values for {@code signature}'s inputs, keyed by alias in the signature's order; any
+   * problem is an INVALID_ARGUMENT naming it. In the row format every value's first dimension is
+   * the number of instances.
+   */
+  public Map<String, TensorValues> decode(ServingSignature signature) {
+    String key = format == Format.ROW ? "instances" : "inputs";
+    try (JsonParser json = body.open()) {
+      json.nextToken();
+      while (json.nextToken() == JsonToken.FIELD_NAME) {
+        boolean wanted = json.currentName().equals(key);
+        json.nextToken();
+        if (wanted) {
+          return format == Format.ROW ? rows(json, signature) : columns(json, signature);
+        }
+        json.skipChildren();
+      }
+      throw new IllegalStateException("'" + key + "' was there when the body was scanned");
+    } catch (IOException e) {
+      throw parseError(e);
+    }
+  }
+
+  /** Row format: a list of values (one input), or a list of objects keyed by input name. */
+  private static Map<String, TensorValues> rows(JsonParser json, ServingSignature signature) throws IOException {
+    Set<String> names = signature.inputs().keySet();
+    if (json.currentToken() != JsonToken.START_ARRAY
+        || json.nextToken() == JsonToken.END_ARRAY) {
+      throw ServingException.invalidArgument("'instances' must be a non-empty list");
+    }
+    Map<String, TensorDecoder> decoders = decoders(signature);
+    if (json.currentToken() != JsonToken.START_OBJECT) {
+      if (names.size() != 1) {
+        throw ServingException.invalidArgument("The signature has " + names.size() + " inputs " + names
+            + ": each instance must be an object naming them");
+      }
+      decoders.values().iterator().next().readListFromFirstElement(json);
+      return values(decoders);
+    }
+    long row = 0;
+    for (JsonToken token = json.currentToken(); token != JsonToken.END_ARRAY;
+        token = json.nextToken(), row++) {
+      if (token != JsonToken.START_OBJECT) {
+        throw ServingException.invalidArgument("instances[" + row
+            + "] is not an object like instances[0]");
+      }
+      readNamed(json, decoders, "instances[" + row + "]", row);
+    }
+    for (TensorDecoder decoder : decoders.values()) {
+      decoder.endRows(row);
+    }
+    return values(decoders);
+  }
+
+  /** Columnar format: one value (one input), or an object keyed by input name. */
+  private static Map<String, TensorValues> columns(JsonParser json, ServingSignature signature) throws IOException {
+    Set<String> names = signature.inputs().keySet();
+    Map<String, TensorDecoder> decoders = decoders(signature);
+    if (json.currentToken() != JsonToken.START_OBJECT) {
+      if (names.size() != 1) {
+        throw ServingException.invalidArgument("The signature has " + names.size() + " inputs " + names
+            + ": 'inputs' must be an object naming them");
+      }
+      decoders.values().iterator().next().readValue(json);
+    } else {
+      readNamed(json, decoders, "'inputs'", -1);
+    }
+    return values(decoders);
+  }
+
+  /**
+   * Reads an object holding exactly the signature's inputs, each into its decoder (as row
+   * {@code row}, or whole when {@code row} is -1).
+   */
+  private static void readNamed(JsonParser json, Map<String, TensorDecoder> decoders,
+      String where, long row) throws IOException {
+    Set<String> given = new TreeSet<>();
+    while (json.nextToken() == JsonToken.FIELD_NAME) {
+      String name = json.currentName();
+      json.nextToken();
+      TensorDecoder decoder = decoders.get(name);
+      if (decoder == null || !given.add(name)) {
+        throw ServingException.invalidArgument(where + " has the key '" + name + "' (twice, or not"
+            + " an input) but the signature's inputs are " + new TreeSet<>(decoders.keySet()));
+      }
+      if (row < 0) {
+        decoder.readValue(json);
+      } else {
+        decoder.readRow(json, row);
+      }
+    }
+    if (!given.equals(decoders.keySet())) {
+      throw ServingException.invalidArgument(where + " has the keys " + given
+          + " but the signature's inputs are " + new TreeSet<>(decoders.keySet()));
+    }
+  }
+
+  private static Map<String, TensorDecoder> decoders(ServingSignature signature) {
+    Map<String, TensorDecoder> decoders = new LinkedHashMap<>();
+    signature.inputs().forEach((alias, spec) -> decoders.put(alias, new TensorDecoder(spec)));
+    return decoders;
+  }
+
+  /** An INVALID_ARGUMENT for a body Jackson could not read, naming where (when it knows). */
+  private static ServingException parseError(IOException e) {
+    if (e instanceof StreamConstraintsException limit) {
+      return ServingException.invalidArgument("JSON Parse error: " + limit.getOriginalMessage()
+          + " (the server reads at most " + ServingJson.MAX_DEPTH + " levels of nesting and "
+          + ServingJson.MAX_NUMBER_LENGTH + "-character numbers)");
+    }
+    if (e instanceof JsonProcessingException json) {
+      String what = json.getOriginalMessage() == null ? json.getClass().getSimpleName()
+          : json.getOriginalMessage().replaceAll("\\[Source: [^;]*; ", "[");
+      return ServingException.invalidArgument("JSON Parse error: " + what
+          + (json.getLocation() == null ? "" : " at line " + json.getLocation().getLineNr()
+              + ", column " + json.getLocation().getColumnNr()));
+    }
+    return ServingException.invalidArgument("JSON Parse error: " + e.getMessage());
+  }
+
+  private static Map<String, TensorValues> values(Map<String, TensorDecoder> decoders) {
+    Map<String, TensorValues> values = new LinkedHashMap<>();
+    decoders.forEach((alias, decoder) -> values.put(alias, decoder.values()));
+    return values;
+  }
+}

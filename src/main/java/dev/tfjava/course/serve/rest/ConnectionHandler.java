@@ -1,0 +1,429 @@
+package dev.tfjava.course.serve.rest;
+
+import dev.tfjava.course.serve.core.ServingCore;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.codec.PrematureChannelClosureException;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One HTTP/1.1 connection, driven on its event loop: the request head and body are decoded there
+ * (a slow client costs a buffer, never a thread), and only a complete request goes to the bounded
+ * worker pool that runs TensorFlow. Every phase has a deadline: the head must arrive within the
+ * header timeout of its first byte, the body within the body timeout of the head, an idle
+ * keep-alive connection is closed after the idle timeout. Admission (count and body bytes) is
+ * decided from the head; a refused request gets its JSON 503/413 at once (instead of
+ * {@code 100 Continue} when the client asked for one), then the connection is closed the
+ * lingering way ({@link LingeringClose}) so that a client still writing its body reads the answer
+ * rather than a reset. Every framing error gets a JSON body too.
+ */
+final class ConnectionHandler extends ChannelInboundHandlerAdapter {
+  /** What every connection shares. */
+  record Server(RestServer.Limits limits, ServingCore core, RestApi api) {}
+
+  private enum State { IDLE, HEAD, BODY, RUNNING, WRITING, DRAINING }
+
+  private final Server server;
+  private final LingeringClose linger;
+  private ChannelHandlerContext self;
+  private State state = State.IDLE;
+  private ScheduledFuture<?> timer;
+  private long timerGeneration;
+  /** Requests a pipelining client sent while one was running, replayed in order. */
+  private final ArrayDeque<Object> queued = new ArrayDeque<>();
+  private boolean inputClosed;
+
+  // The request being received.
+  private String what;
+  private RestRoute route;
+  private HttpError routeError;
+  private boolean keepAlive;
+  private boolean admitted;
+  private long reserved;
+  private long received;
+  private ByteBuf body;
+
+  ConnectionHandler(Server server) {
+    this.server = server;
+    this.linger = new LingeringClose(server.limits());
+  }
+
+  /**
+   * Sits before the HTTP decoder: starts the header clock, and drops unread what a closing
+   * connection still receives.
+   */
+  final ChannelInboundHandlerAdapter rawBytes = new ChannelInboundHandlerAdapter() {
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      if (linger.discarding()) {
+        linger.drop(ctx, msg);
+        return;
+      }
+      if (state == State.IDLE) {
+        state = State.HEAD;
+        // The handler's own context: an answer written from here would miss the HTTP encoder.
+        schedule(self, server.limits().headerTimeout());
+      }
+      ctx.fireChannelRead(msg);
+    }
+  };
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    self = ctx;
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    schedule(ctx, server.limits().idleTimeout());
+    ctx.fireChannelActive();
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    switch (state) {
+      case RUNNING, WRITING -> queued.add(msg);
+      case DRAINING -> ReferenceCountUtil.release(msg);
+      default -> handle(ctx, msg);
+    }
+  }
+
+  private void handle(ChannelHandlerContext ctx, Object msg) {
+    try {
+      if (msg instanceof HttpObject http && http.decoderResult().isFailure()) {
+        framingError(ctx, http.decoderResult().cause());
+        return;
+      }
+      if (msg instanceof HttpRequest request) {
+        startRequest(ctx, request);
+      }
+      if (msg instanceof HttpContent content && state == State.BODY) {
+        addBody(ctx, content.content());
+        if (state == State.BODY && content instanceof LastHttpContent) {
+          bodyComplete(ctx);
+        }
+      }
+    } finally {
+      ReferenceCountUtil.release(msg);
+    }
+  }
+
+  private void startRequest(ChannelHandlerContext ctx, HttpRequest request) {
+    state = State.BODY;
+    schedule(ctx, server.limits().bodyTimeout());
+    what = request.method() + " " + abbreviate(request.uri());
+    keepAlive = HttpUtil.isKeepAlive(request);
+    received = 0;
+    try {
+      route = server.api().route(request.method().name(),
+          new QueryStringDecoder(request.uri()).path());
+      routeError = null;
+    } catch (HttpError e) {
+      route = null;
+      routeError = e;
+    } catch (IllegalArgumentException e) {
+      route = null;
+      routeError = new HttpError(400, "Bad URL " + abbreviate(request.uri()) + ": "
+          + e.getMessage());
+    }
+    long length = HttpUtil.getContentLength(request, -1L);
+    long limit = server.limits().maxBodyBytes();
+    if (length > limit) {
+      refuse(ctx, tooLarge());
+      return;
+    }
+    if (routeError == null) {
+      if (server.core().closing().getAsBoolean()) {
+        refuse(ctx, new HttpError(503, "The server is shutting down; retry later"));
+        return;
+      }
+      if (!server.core().admission().tryEnter()) {
+        refuse(ctx, overloaded("all workers busy and the queue full"));
+        return;
+      }
+      admitted = true;
+      if (route.kind() == RestRoute.Kind.PREDICT) {
+        if (length > 0 && !server.core().admission().tryReserve(length)) {
+          refuse(ctx, overloaded("too many request bytes in flight"));
+          return;
+        }
+        reserved = Math.max(length, 0);
+        body = length >= 0 ? ctx.alloc().directBuffer((int) length, (int) length)
+            : ctx.alloc().directBuffer(8192, (int) limit);
+      }
+    }
+    if (HttpUtil.is100ContinueExpected(request)) {
+      if (routeError != null) {
+        // The final answer instead of 100: the client need not send a body nobody reads.
+        refuse(ctx, routeError);
+        return;
+      }
+      ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+          HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER));
+    }
+  }
+
+  private void addBody(ChannelHandlerContext ctx, ByteBuf content) {
+    int n = content.readableBytes();
+    received += n;
+    if (received > server.limits().maxBodyBytes()) {
+      refuse(ctx, tooLarge());
+      return;
+    }
+    if (body == null) {
+      return; // an error answered once the body is in, or a GET: nothing to keep
+    }
+    if (received > reserved) {
+      // A chunked body: its bytes are reserved as they come.
+      if (!server.core().admission().tryReserve(received - reserved)) {
+        refuse(ctx, overloaded("too many request bytes in flight"));
+        return;
+      }
+      reserved = received;
+    }
+    body.writeBytes(content);
+  }
+
+  private void bodyComplete(ChannelHandlerContext ctx) {
+    if (routeError != null) {
+      respond(ctx, RestApi.Response.error(routeError), keepAlive);
+      return;
+    }
+    state = State.RUNNING;
+    cancelTimer();
+    ctx.channel().config().setAutoRead(false);
+    // From here on the worker owns the body and the admission, and gives them back.
+    RestRoute running = route;
+    ByteBuf taken = body == null ? Unpooled.EMPTY_BUFFER : body;
+    long bytes = reserved;
+    String request = what;
+    boolean alive = keepAlive;
+    body = null;
+    reserved = 0;
+    admitted = false;
+    try {
+      server.core().workers().execute(() -> {
+        RestApi.Response response;
+        try {
+          response = server.api().answer(running, taken, request);
+        } finally {
+          taken.release();
+          server.core().admission().release(bytes);
+          server.core().admission().leave();
+        }
+        ctx.executor().execute(() -> respond(ctx, response, alive));
+      });
+    } catch (RejectedExecutionException e) {
+      taken.release();
+      server.core().admission().release(bytes);
+      server.core().admission().leave();
+      respond(ctx, RestApi.Response.error(503, "The server is shutting down; retry later"), false);
+    }
+  }
+
+  private void framingError(ChannelHandlerContext ctx, Throwable cause) {
+    int status;
+    String message;
+    if (cause instanceof TooLongHttpLineException) {
+      status = 414;
+      message = "The request line is longer than " + RestServer.MAX_REQUEST_LINE_BYTES
+          + " bytes";
+    } else if (cause instanceof TooLongHttpHeaderException) {
+      status = 431;
+      message = "The request headers are larger than " + RestServer.MAX_HEADER_BYTES
+          + " bytes";
+    } else if (cause instanceof TooLongFrameException) {
+      status = 400;
+      message = "Bad HTTP request: " + cause.getMessage();
+    } else if (cause instanceof PrematureChannelClosureException) {
+      status = 400;
+      message = "The connection was closed before the request was complete";
+    } else {
+      status = 400;
+      message = "Bad HTTP request: " + cause.getMessage();
+    }
+    settle();
+    respond(ctx, RestApi.Response.error(status, message), false);
+  }
+
+  /** Answers a request that is not taken on, without reading its body, and closes. */
+  private void refuse(ChannelHandlerContext ctx, HttpError e) {
+    server.core().metrics().refused("REST", Integer.toString(e.status()));
+    settle();
+    respond(ctx, RestApi.Response.error(e), false);
+  }
+
+  private void respond(ChannelHandlerContext ctx, RestApi.Response response, boolean alive) {
+    boolean keep = alive && !inputClosed && ctx.channel().isActive();
+    state = State.WRITING;
+    schedule(ctx, server.limits().bodyTimeout());
+    FullHttpResponse http = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+        HttpResponseStatus.valueOf(response.status()), Unpooled.wrappedBuffer(response.body()));
+    http.headers().set(HttpHeaderNames.CONTENT_TYPE, response.contentType())
+        .setInt(HttpHeaderNames.CONTENT_LENGTH, response.body().length);
+    if (response.allow() != null) {
+      http.headers().set(HttpHeaderNames.ALLOW, response.allow());
+    }
+    if (!keep) {
+      http.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+      // Nothing more is read as a request: what still comes is the rest of a refused body.
+      linger.discardFromNow();
+    }
+    ctx.writeAndFlush(http).addListener(written -> {
+      if (!written.isSuccess()) {
+        ctx.close();
+      } else if (keep) {
+        nextRequest(ctx);
+      } else {
+        lingeringClose(ctx);
+      }
+    });
+  }
+
+  /** Back to waiting for a request; replays what a pipelining client sent meanwhile. */
+  private void nextRequest(ChannelHandlerContext ctx) {
+    state = State.IDLE;
+    schedule(ctx, server.limits().idleTimeout());
+    route = null;
+    routeError = null;
+    while (!queued.isEmpty() && (state == State.IDLE || state == State.HEAD
+        || state == State.BODY)) {
+      if (state == State.IDLE) {
+        state = State.HEAD;
+        schedule(ctx, server.limits().headerTimeout());
+      }
+      handle(ctx, queued.poll());
+    }
+    ctx.channel().config().setAutoRead(true);
+  }
+
+  /** The answer is out and the connection closes: bounded read-and-drop first. */
+  private void lingeringClose(ChannelHandlerContext ctx) {
+    state = State.DRAINING;
+    cancelTimer();
+    queued.forEach(ReferenceCountUtil::release);
+    queued.clear();
+    if (inputClosed) {
+      ctx.close();
+      return;
+    }
+    linger.start(ctx);
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+    if (event instanceof ChannelInputShutdownEvent) {
+      inputClosed = true;
+      switch (state) {
+        case IDLE, DRAINING -> ctx.close();
+        case HEAD, BODY -> framingError(ctx, new PrematureChannelClosureException());
+        default -> { } // the answer is on its way; the connection closes after it
+      }
+      return;
+    }
+    ctx.fireUserEventTriggered(event);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    cancelTimer();
+    linger.cancel();
+    settle();
+    queued.forEach(ReferenceCountUtil::release);
+    queued.clear();
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (!(cause instanceof IOException)) {
+      server.core().log().accept("connection error: " + cause);
+    }
+    ctx.close(); // a reset or broken pipe: the client is gone
+  }
+
+  /** Gives back what the request being received holds (it will not run). */
+  private void settle() {
+    if (body != null) {
+      body.release();
+      body = null;
+    }
+    server.core().admission().release(reserved);
+    reserved = 0;
+    if (admitted) {
+      server.core().admission().leave();
+      admitted = false;
+    }
+  }
+
+  private void schedule(ChannelHandlerContext ctx, Duration delay) {
+    cancelTimer();
+    long generation = ++timerGeneration;
+    State phase = state;
+    timer = ctx.executor().schedule(() -> {
+      if (generation == timerGeneration) {
+        timeout(ctx, phase);
+      }
+    }, delay.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private void cancelTimer() {
+    timerGeneration++;
+    if (timer != null) {
+      timer.cancel(false);
+      timer = null;
+    }
+  }
+
+  private void timeout(ChannelHandlerContext ctx, State phase) {
+    switch (phase) {
+      case HEAD -> respond408(ctx, "The request head did not arrive within "
+          + server.limits().headerTimeout().toSeconds() + " s");
+      case BODY -> respond408(ctx, "The request body did not arrive within "
+          + server.limits().bodyTimeout().toSeconds() + " s");
+      default -> ctx.close(); // idle, a client not reading its answer
+    }
+  }
+
+  private void respond408(ChannelHandlerContext ctx, String message) {
+    settle();
+    respond(ctx, RestApi.Response.error(408, message), false);
+  }
+
+  private HttpError tooLarge() {
+    return new HttpError(413, "The request body is larger than the server's limit of "
+        + server.limits().maxBodyBytes() + " bytes (serve --max-body-mb)");
+  }
+
+  private static HttpError overloaded(String why) {
+    return new HttpError(503, "The server is overloaded (" + why + "); retry later");
+  }
+
+  private static String abbreviate(String text) {
+    return text.length() <= 200 ? text : text.substring(0, 200) + "...";
+  }
+}

@@ -1,0 +1,64 @@
+package dev.tfjava.course.serve.rest;
+
+import dev.tfjava.course.serve.core.ErrorCode;
+import dev.tfjava.course.serve.core.ServingException;
+
+/**
+ * An HTTP error answer with {@code {"error": message}}: either a core refusal mapped to its HTTP
+ * status as TF Serving maps it, or one only HTTP has (a wrong method with its {@code Allow}, a
+ * body over the limit, a deadline missed).
+ */
+final class HttpError extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  private final int status;
+  private final String allow;
+
+  HttpError(int status, String message) {
+    this(status, message, null);
+  }
+
+  private HttpError(int status, String message, String allow) {
+    super(message);
+    this.status = status;
+    this.allow = allow;
+  }
+
+  /** 405: the path exists but takes another method (sent back in the Allow header). */
+  static HttpError methodNotAllowed(String allow, String message) {
+    return new HttpError(405, message, allow);
+  }
+
+  /** A core refusal, with the status TF Serving's REST server gives its code. */
+  static HttpError of(ServingException e) {
+    return new HttpError(status(e.code()), e.getMessage());
+  }
+
+  /** TF Serving's mapping of error codes to HTTP statuses ({@code http_server.cc}). */
+  static int status(ErrorCode code) {
+    return switch (code) {
+      case OK -> 200;
+      case CANCELLED -> 499;
+      case INVALID_ARGUMENT, FAILED_PRECONDITION, OUT_OF_RANGE -> 400;
+      case DEADLINE_EXCEEDED -> 504;
+      case NOT_FOUND -> 404;
+      case ALREADY_EXISTS, ABORTED -> 409;
+      case PERMISSION_DENIED -> 403;
+      case RESOURCE_EXHAUSTED -> 429;
+      case UNIMPLEMENTED -> 501;
+      case UNAVAILABLE -> 503;
+      case UNAUTHENTICATED -> 401;
+      case UNKNOWN, INTERNAL, DATA_LOSS -> 500;
+    };
+  }
+
+  /** The HTTP status to answer with. */
+  int status() {
+    return status;
+  }
+
+  /** The method a 405 allows instead, or {@code null}. */
+  String allow() {
+    return allow;
+  }
+}

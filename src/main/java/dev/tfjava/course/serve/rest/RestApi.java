@@ -1,0 +1,116 @@
+package dev.tfjava.course.serve.rest;
+
+import dev.tfjava.course.serve.core.ErrorCode;
+import dev.tfjava.course.serve.core.MetricsRecorder;
+import dev.tfjava.course.serve.core.ModelLease;
+import dev.tfjava.course.serve.core.ModelRepository;
+import dev.tfjava.course.serve.core.PredictService;
+import dev.tfjava.course.serve.core.ServingException;
+import dev.tfjava.course.serve.json.JsonPredictor;
+import dev.tfjava.course.serve.json.ModelMetadataJson;
+import dev.tfjava.course.serve.json.ModelStatusJson;
+import dev.tfjava.course.serve.json.ServingJson;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufInputStream;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * TF Serving's REST API as a function from a routed request to a response, transport aside: every
+ * outcome becomes a status and a JSON body, {@code {"error": ...}} with TF Serving's status for a
+ * {@link ServingException}, 503 when memory ran out, and 500 for anything unexpected (also logged
+ * with its stack trace). Nothing a client sends can escape {@link #answer}. Every call on a
+ * model is reported to the metrics with TF Serving's labels: API {@code predict} for
+ * {@code :predict} (none for status and metadata, as in TF Serving), entrypoint {@code REST}.
+ */
+final class RestApi {
+  /** A status and body to send (JSON unless {@code contentType} says otherwise). */
+  record Response(int status, byte[] body, String allow, String contentType) {
+    Response(int status, byte[] body, String allow) {
+      this(status, body, allow, "application/json");
+    }
+
+    static Response error(int status, String message) {
+      return new Response(status, ServingJson.error(message), null);
+    }
+
+    static Response error(HttpError e) {
+      return new Response(e.status(), ServingJson.error(e.getMessage()), e.allow());
+    }
+  }
+
+  private static final String ENTRYPOINT = "REST";
+
+  private final ModelRepository repository;
+  private final JsonPredictor predictor;
+  private final Consumer<String> log;
+  private final MetricsRecorder metrics;
+  private final Optional<MetricsRoute> metricsRoute;
+
+  RestApi(ModelRepository repository, PredictService predictions, Consumer<String> log) {
+    this(repository, predictions, log, MetricsRecorder.NONE, Optional.empty());
+  }
+
+  RestApi(ModelRepository repository, PredictService predictions, Consumer<String> log,
+      MetricsRecorder metrics, Optional<MetricsRoute> metricsRoute) {
+    this.repository = repository;
+    this.predictor = new JsonPredictor(predictions);
+    this.log = log;
+    this.metrics = metrics;
+    this.metricsRoute = metricsRoute;
+  }
+
+  /** The route of a request line (the metrics page's path included). */
+  RestRoute route(String method, String path) {
+    return RestRoute.parse(method, path, metricsRoute.map(MetricsRoute::path));
+  }
+
+  /** Answers {@code route}; {@code body} is the request body (read, not released, here). */
+  Response answer(RestRoute route, ByteBuf body, String what) {
+    if (route.kind() == RestRoute.Kind.METRICS) {
+      MetricsRoute page = metricsRoute.orElseThrow();
+      return new Response(200, page.page().get(), null, page.contentType());
+    }
+    long started = System.nanoTime();
+    Outcome outcome = answerModel(route, body, what);
+    metrics.answered(route.spec().name(), route.kind() == RestRoute.Kind.PREDICT ? "predict" : "",
+        ENTRYPOINT, outcome.code(), System.nanoTime() - started);
+    return outcome.http();
+  }
+
+  /** A response and the TF error code it stands for (what TF Serving's request count labels). */
+  private record Outcome(Response http, ErrorCode code) {}
+
+  private Outcome answerModel(RestRoute route, ByteBuf body, String what) {
+    try {
+      byte[] json = switch (route.kind()) {
+        case STATUS -> ModelStatusJson.write(repository.status(route.spec()));
+        case METADATA -> {
+          try (ModelLease lease = repository.acquire(route.spec())) {
+            yield ModelMetadataJson.write(lease.model());
+          }
+        }
+        case PREDICT -> predictor.predict(route.spec(),
+            () -> ServingJson.parser(new ByteBufInputStream(body.duplicate())));
+        case METRICS -> throw new IllegalStateException("the metrics page has no model");
+      };
+      return new Outcome(new Response(200, json, null), ErrorCode.OK);
+    } catch (ServingException e) {
+      return new Outcome(Response.error(HttpError.of(e)), e.code());
+    } catch (OutOfMemoryError e) {
+      // The heap or JavaCPP's native cap: this request is lost, the server is not.
+      log.accept("out of memory on " + what + ": " + e.getMessage());
+      return new Outcome(Response.error(503, "The server ran out of memory for this request;"
+          + " retry later or send smaller batches"), ErrorCode.RESOURCE_EXHAUSTED);
+    } catch (RuntimeException e) {
+      log.accept("internal error on " + what + ": " + stackTrace(e));
+      return new Outcome(Response.error(500, "Internal error: " + e), ErrorCode.INTERNAL);
+    }
+  }
+
+  private static String stackTrace(Throwable e) {
+    java.io.StringWriter text = new java.io.StringWriter();
+    e.printStackTrace(new java.io.PrintWriter(text));
+    return text.toString();
+  }
+}
