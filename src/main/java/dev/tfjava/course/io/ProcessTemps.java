@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -59,15 +61,19 @@ public final class ProcessTemps {
       return;
     }
     try (Stream<Path> entries = Files.list(parent)) {
-      entries.filter(p -> isStale(p.getFileName().toString(), prefix))
-          .forEach(AtomicFiles::deleteQuietly);
+      entries.filter(p -> isStale(p, prefix)).forEach(AtomicFiles::deleteQuietly);
     } catch (IOException | RuntimeException e) {
       // Best effort: a leftover is harmless, the real outputs are untouched.
     }
   }
 
-  /** Whether {@code name} is a temporary name of {@code prefix} whose process is gone. */
-  static boolean isStale(String name, String prefix) {
+  /**
+   * Whether {@code entry} is a temporary of {@code prefix} whose process is gone: no process has
+   * its pid, or the one that has it started after the entry was last written (Linux reuses pids,
+   * within seconds on a busy machine with a small pid_max, so a live pid alone proves nothing).
+   */
+  static boolean isStale(Path entry, String prefix) {
+    String name = entry.getFileName().toString();
     if (!name.startsWith(prefix)) {
       return false;
     }
@@ -76,6 +82,19 @@ public final class ProcessTemps {
       return false;
     }
     long pid = Long.parseLong(owner.group(1));
-    return pid != PID && ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true);
+    if (pid == PID) {
+      return false;
+    }
+    Optional<ProcessHandle> process = ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
+    if (process.isEmpty()) {
+      return true;
+    }
+    Optional<Instant> started = process.get().info().startInstant();
+    try {
+      return started.isPresent()
+          && started.get().isAfter(Files.getLastModifiedTime(entry).toInstant());
+    } catch (IOException gone) {
+      return false;
+    }
   }
 }
