@@ -8,6 +8,7 @@ import dev.tfjava.course.tensorboard.TensorBoardOptions;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -32,7 +33,21 @@ public final class LessonsLauncher implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
+  /**
+   * JavaCPP's limit on the process's resident memory, checked by reading {@code /proc/self/statm}
+   * each time TensorFlow Java allocates a native pointer (several per {@code Session.run}: about
+   * 12 of the 90 microseconds of a single-image MNIST run, BENCHMARKS.md). Past it JavaCPP calls
+   * {@code System.gc()} to collect unclosed pointers, but this code closes every native resource
+   * itself, so the check only costs time. Set before TensorFlow's classes load; a value given on
+   * the command line ({@code -Dorg.bytedeco.javacpp.maxPhysicalBytes=...}) wins.
+   */
+  static final String JAVACPP_MAX_PHYSICAL_BYTES = "org.bytedeco.javacpp.maxPhysicalBytes";
+
   public static void main(String[] args) {
+    if (System.getProperty(JAVACPP_MAX_PHYSICAL_BYTES) == null
+        && System.getProperty(JAVACPP_MAX_PHYSICAL_BYTES.toLowerCase(Locale.ROOT)) == null) {
+      System.setProperty(JAVACPP_MAX_PHYSICAL_BYTES, "0");
+    }
     System.exit(commandLine().execute(args));
   }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -35,6 +36,7 @@ public final class ServingJson {
           .maxNumberLength(MAX_NUMBER_LENGTH)
           .maxStringLength(64 * 1024)
           .build())
+      .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
       .build();
   private static final JsonMapper MAPPER = JsonMapper.builder(FACTORY)
       .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
