@@ -226,6 +226,45 @@ class ServingBatchingTest {
     });
   }
 
+  /**
+   * A worker hands its call to the batcher and is free at once (no thread waits with a queued
+   * call), so one worker can fill a batch: eight concurrent clients, one worker, batches of up to
+   * eight that wait up to a minute to fill. Were the worker to wait for its call's answer, the
+   * first call would sit alone until the minute passed.
+   */
+  @Test
+  void oneWorkerFillsABatchBecauseNoThreadWaitsWithItsCall(@TempDir Path other) {
+    assertTimeoutPreemptively(Duration.ofSeconds(40), () -> {
+      BatchingParameters eight = new BatchingParameters(8, Duration.ofMinutes(1), 10, 1,
+          "batch_threads", List.of(), false);
+      try (ServingFixture serving = ServingFixture.start(other,
+          ServingFixture.settings().withThreads(1), ServingFeatures.defaults().withBatching(eight),
+          line -> { })) {
+        float[][] images = ServingFixture.images(8, 11);
+        ExecutorService clients = Executors.newFixedThreadPool(8);
+        List<Future<ServingFixture.Answer>> answers = new ArrayList<>();
+        for (float[] image : images) {
+          answers.add(clients.submit(() -> serving.post("/v1/models/mnist_cnn:predict",
+              ServingFixture.imageInstances(new float[][] {image}))));
+        }
+        for (int i = 0; i < images.length; i++) {
+          ServingFixture.Answer a = answers.get(i).get();
+          assertEquals(200, a.status(), a.body());
+          assertSameAnswer(unbatched.post("/v1/models/mnist_cnn:predict",
+              ServingFixture.imageInstances(new float[][] {images[i]})), a, "image " + i);
+        }
+        clients.shutdown();
+        Map<String, Family> page = PrometheusText.parse(serving.get(METRICS).body());
+        Family sizes = page.get(":tensorflow:serving:batching:processed_batch_size");
+        Map<String, String> mnist = Map.of("model_name", "mnist_cnn");
+        assertEquals(1, sizes.value(":tensorflow:serving:batching:processed_batch_size_count",
+            mnist), "one batch");
+        assertEquals(8, sizes.value(":tensorflow:serving:batching:processed_batch_size_sum",
+            mnist), "of all eight calls");
+      }
+    });
+  }
+
   /** Every number of a JSON answer, depth first, objects' fields in order. */
   private static double[] numbers(JsonNode node) {
     List<Double> values = new ArrayList<>();

@@ -18,6 +18,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Server-side batching ({@code --enable-batching}), TF Serving's batching session in front of the
@@ -30,6 +31,11 @@ import java.util.Set;
  * so that each call gets exactly the answer or error it would have got unbatched. Calls that
  * cannot be stacked (a scalar input, inputs of different lengths, more instances than
  * {@code max_batch_size}) run unbatched.
+ *
+ * <p>A call without a deadline (REST) is queued by {@link #submit}, which returns at once: the
+ * batch thread completes its answer, and no worker waits with it (one thread hand-over less per
+ * call, and the workers no longer bound the batch sizes). A call with a deadline (gRPC) waits on its own
+ * thread so that it can give up at the deadline.
  *
  * <p>The batches run through {@link Predictor#predict(LoadedModel, PredictRequest)}, so a batch
  * of more than 128 instances runs in slices like any request: batching never raises TensorFlow's
@@ -60,21 +66,51 @@ public final class BatchingService implements PredictService, AutoCloseable {
   @Override
   public PredictResponse predict(PredictRequest request, Deadline deadline) {
     try (ModelLease lease = models.acquire(request.model())) {
-      LoadedModel loaded = lease.model();
-      // Everything a request can get wrong is found here, before it meets other requests.
-      ServingSignature signature = loaded.predictSignature(request.signatureName());
-      Set<String> outputs = Predictor.outputs(signature, request.outputFilter());
-      Map<String, TensorValues> inputs = request.inputs().decode(signature);
-      PredictRequest decoded = new PredictRequest(request.model(), signature.key(),
-          s -> inputs, request.outputFilter(), request.instances());
-      int rows = stackableRows(signature, inputs);
-      if (rows < 0) {
-        return predictor.predict(loaded, decoded);
-      }
-      BatchTask task = new BatchTask(decoded, inputs, rows);
-      scheduler.submit(new BatchKey(loaded, signature.key(), outputs, innerShapes(inputs)), task);
-      return task.await(deadline);
+      return enqueue(lease.model(), request).await(deadline);
     }
+  }
+
+  /**
+   * Queues the call and returns at once: the caller's thread is free while the call waits for
+   * its batch, and the batch thread completes the answer. The model's lease is held until then.
+   */
+  @Override
+  public CompletableFuture<PredictResponse> submit(PredictRequest request) {
+    ModelLease lease;
+    try {
+      lease = models.acquire(request.model());
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    BatchTask task;
+    try {
+      task = enqueue(lease.model(), request);
+    } catch (RuntimeException | OutOfMemoryError e) {
+      lease.close();
+      return CompletableFuture.failedFuture(e);
+    }
+    return task.answer.whenComplete((response, error) -> lease.close());
+  }
+
+  /**
+   * Validates and decodes {@code request} on the caller's thread, then queues it for a batch; a
+   * call that cannot join one runs at once, and its task is returned already answered.
+   */
+  private BatchTask enqueue(LoadedModel loaded, PredictRequest request) {
+    // Everything a request can get wrong is found here, before it meets other requests.
+    ServingSignature signature = loaded.predictSignature(request.signatureName());
+    Set<String> outputs = Predictor.outputs(signature, request.outputFilter());
+    Map<String, TensorValues> inputs = request.inputs().decode(signature);
+    PredictRequest decoded = new PredictRequest(request.model(), signature.key(),
+        s -> inputs, request.outputFilter(), request.instances());
+    int rows = stackableRows(signature, inputs);
+    BatchTask task = new BatchTask(decoded, inputs, rows);
+    if (rows < 0) {
+      task.answer.complete(predictor.predict(loaded, decoded));
+      return task;
+    }
+    scheduler.submit(new BatchKey(loaded, signature.key(), outputs, innerShapes(inputs)), task);
+    return task;
   }
 
   /** The instances of a request that can join a batch, or -1 when it must run on its own. */

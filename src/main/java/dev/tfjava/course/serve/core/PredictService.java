@@ -1,5 +1,7 @@
 package dev.tfjava.course.serve.core;
 
+import java.util.concurrent.CompletableFuture;
+
 /**
  * The one place a predict call enters the core, from every front door (REST, gRPC, the
  * {@code predict} command): whatever wraps it (metrics, batching) sees every call.
@@ -24,5 +26,21 @@ public interface PredictService {
       throw Deadline.exceeded("the call's deadline passed before it ran");
     }
     return predict(request);
+  }
+
+  /**
+   * Answers one call without a deadline, possibly later and on another thread, so that no thread
+   * has to wait with it: the future completes with the answer, or exceptionally with what the
+   * call met (a {@link ServingException}, or an error such as running out of memory). The
+   * request's inputs are decoded before this returns, so its body may be released then. This
+   * default answers at once on the calling thread; the batcher returns while the call waits for
+   * its batch.
+   */
+  default CompletableFuture<PredictResponse> submit(PredictRequest request) {
+    try {
+      return CompletableFuture.completedFuture(predict(request));
+    } catch (RuntimeException | OutOfMemoryError e) {
+      return CompletableFuture.failedFuture(e);
+    }
   }
 }

@@ -7,6 +7,7 @@ import dev.tfjava.course.serve.core.PredictService;
 import dev.tfjava.course.serve.core.TensorValues;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -32,16 +33,45 @@ public final class JsonPredictor {
    *     version or signature
    */
   public byte[] predict(ModelSpec model, JsonPredictRequest.Body body) {
-    JsonPredictRequest request = JsonPredictRequest.scan(body);
-    boolean rows = request.format() == JsonPredictRequest.Format.ROW;
-    AtomicLong instances = new AtomicLong(-1);
-    PredictResponse response = service.predict(new PredictRequest(model,
-        request.signatureName(), signature -> {
-          Map<String, TensorValues> values = request.decode(signature);
-          values.values().stream().findFirst().ifPresent(v -> instances.set(v.firstDim()));
-          return values;
-        }, List.of(), rows));
-    return rows ? JsonPredictResponse.rows(response, instances.get())
-        : JsonPredictResponse.columnar(response);
+    Call call = new Call(model, body);
+    return call.answer(service.predict(call.request));
+  }
+
+  /**
+   * Answers one {@code :predict} call through {@link PredictService#submit}: the body is read
+   * before this returns; the future completes with the answer's bytes, or exceptionally with
+   * what the call met.
+   */
+  public CompletableFuture<byte[]> submit(ModelSpec model, JsonPredictRequest.Body body) {
+    Call call;
+    try {
+      call = new Call(model, body);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return service.submit(call.request).thenApply(call::answer);
+  }
+
+  /** A scanned body as a request to the core, and how its answer is written back. */
+  private static final class Call {
+    final PredictRequest request;
+    final boolean rows;
+    /** The number of instances, known once the core has decoded the inputs. */
+    final AtomicLong instances = new AtomicLong(-1);
+
+    Call(ModelSpec model, JsonPredictRequest.Body body) {
+      JsonPredictRequest scanned = JsonPredictRequest.scan(body);
+      this.rows = scanned.format() == JsonPredictRequest.Format.ROW;
+      this.request = new PredictRequest(model, scanned.signatureName(), signature -> {
+        Map<String, TensorValues> values = scanned.decode(signature);
+        values.values().stream().findFirst().ifPresent(v -> instances.set(v.firstDim()));
+        return values;
+      }, List.of(), rows);
+    }
+
+    byte[] answer(PredictResponse response) {
+      return rows ? JsonPredictResponse.rows(response, instances.get())
+          : JsonPredictResponse.columnar(response);
+    }
   }
 }

@@ -7,6 +7,7 @@ import dev.tfjava.course.serve.core.PredictResponse;
 import dev.tfjava.course.serve.core.PredictService;
 import dev.tfjava.course.serve.core.TensorValues;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Reports how many instances each predict call carries (TF Serving's
@@ -30,6 +31,11 @@ public final class ExampleCountingService implements PredictService {
   @Override
   public PredictResponse predict(PredictRequest request, Deadline deadline) {
     return next.predict(counted(request), deadline);
+  }
+
+  @Override
+  public CompletableFuture<PredictResponse> submit(PredictRequest request) {
+    return next.submit(counted(request));
   }
 
   /** The same request, its instances reported when its inputs are decoded. */

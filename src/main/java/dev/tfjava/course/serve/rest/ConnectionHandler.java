@@ -26,6 +26,7 @@ import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -227,15 +228,23 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     admitted = false;
     try {
       server.core().workers().execute(() -> {
-        RestApi.Response response;
+        CompletableFuture<RestApi.Response> answer;
         try {
-          response = server.api().answer(running, taken, request);
-        } finally {
-          taken.release();
+          answer = server.api().answer(running, taken, request);
+        } catch (Error e) {
           server.core().admission().release(bytes);
           server.core().admission().leave();
+          throw e;
+        } finally {
+          taken.release(); // read by now, even when the answer comes later
         }
-        ctx.executor().execute(() -> respond(ctx, response, alive));
+        // With batching the answer completes on the batch thread, and the worker is free at
+        // once: no thread waits with a queued call. The admission lasts until the answer.
+        answer.thenAccept(response -> {
+          server.core().admission().release(bytes);
+          server.core().admission().leave();
+          ctx.executor().execute(() -> respond(ctx, response, alive));
+        });
       });
     } catch (RejectedExecutionException e) {
       taken.release();

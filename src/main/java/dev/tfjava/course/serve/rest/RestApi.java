@@ -13,13 +13,16 @@ import dev.tfjava.course.serve.json.ServingJson;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufInputStream;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 
 /**
  * TF Serving's REST API as a function from a routed request to a response, transport aside: every
  * outcome becomes a status and a JSON body, {@code {"error": ...}} with TF Serving's status for a
  * {@link ServingException}, 503 when memory ran out, and 500 for anything unexpected (also logged
- * with its stack trace). Nothing a client sends can escape {@link #answer}. Every call on a
+ * with its stack trace). Nothing a client sends can escape {@link #answer}, whose future always
+ * completes with a response. Every call on a
  * model is reported to the metrics with TF Serving's labels: API {@code predict} for
  * {@code :predict} (none for status and metadata, as in TF Serving), entrypoint {@code REST}.
  */
@@ -65,47 +68,69 @@ final class RestApi {
     return RestRoute.parse(method, path, metricsRoute.map(MetricsRoute::path));
   }
 
-  /** Answers {@code route}; {@code body} is the request body (read, not released, here). */
-  Response answer(RestRoute route, ByteBuf body, String what) {
+  /**
+   * Answers {@code route}; {@code body} is the request body, read (not released) before this
+   * returns. The future never fails: every outcome is a response. A predict call may complete
+   * later, on the thread that ran its batch.
+   */
+  CompletableFuture<Response> answer(RestRoute route, ByteBuf body, String what) {
     if (route.kind() == RestRoute.Kind.METRICS) {
       MetricsRoute page = metricsRoute.orElseThrow();
-      return new Response(200, page.page().get(), null, page.contentType());
+      return CompletableFuture.completedFuture(
+          new Response(200, page.page().get(), null, page.contentType()));
     }
     long started = System.nanoTime();
-    Outcome outcome = answerModel(route, body, what);
-    metrics.answered(route.spec().name(), route.kind() == RestRoute.Kind.PREDICT ? "predict" : "",
-        ENTRYPOINT, outcome.code(), System.nanoTime() - started);
-    return outcome.http();
+    CompletableFuture<byte[]> json;
+    try {
+      json = switch (route.kind()) {
+        case STATUS -> CompletableFuture.completedFuture(
+            ModelStatusJson.write(repository.status(route.spec())));
+        case METADATA -> {
+          try (ModelLease lease = repository.acquire(route.spec())) {
+            yield CompletableFuture.completedFuture(ModelMetadataJson.write(lease.model()));
+          }
+        }
+        case PREDICT -> predictor.submit(route.spec(),
+            () -> ServingJson.parser(new ByteBufInputStream(body.duplicate())));
+        case METRICS -> throw new IllegalStateException("the metrics page has no model");
+      };
+    } catch (RuntimeException | OutOfMemoryError e) {
+      json = CompletableFuture.failedFuture(e);
+    }
+    return json.handle((bytes, error) -> {
+      Outcome outcome = error == null ? new Outcome(new Response(200, bytes, null), ErrorCode.OK)
+          : failed(unwrap(error), what);
+      metrics.answered(route.spec().name(),
+          route.kind() == RestRoute.Kind.PREDICT ? "predict" : "", ENTRYPOINT, outcome.code(),
+          System.nanoTime() - started);
+      return outcome.http();
+    });
   }
 
   /** A response and the TF error code it stands for (what TF Serving's request count labels). */
   private record Outcome(Response http, ErrorCode code) {}
 
-  private Outcome answerModel(RestRoute route, ByteBuf body, String what) {
-    try {
-      byte[] json = switch (route.kind()) {
-        case STATUS -> ModelStatusJson.write(repository.status(route.spec()));
-        case METADATA -> {
-          try (ModelLease lease = repository.acquire(route.spec())) {
-            yield ModelMetadataJson.write(lease.model());
-          }
-        }
-        case PREDICT -> predictor.predict(route.spec(),
-            () -> ServingJson.parser(new ByteBufInputStream(body.duplicate())));
-        case METRICS -> throw new IllegalStateException("the metrics page has no model");
-      };
-      return new Outcome(new Response(200, json, null), ErrorCode.OK);
-    } catch (ServingException e) {
-      return new Outcome(Response.error(HttpError.of(e)), e.code());
-    } catch (OutOfMemoryError e) {
+  private Outcome failed(Throwable e, String what) {
+    if (e instanceof ServingException serving) {
+      return new Outcome(Response.error(HttpError.of(serving)), serving.code());
+    }
+    if (e instanceof OutOfMemoryError) {
       // The heap or JavaCPP's native cap: this request is lost, the server is not.
       log.accept("out of memory on " + what + ": " + e.getMessage());
       return new Outcome(Response.error(503, "The server ran out of memory for this request;"
           + " retry later or send smaller batches"), ErrorCode.RESOURCE_EXHAUSTED);
-    } catch (RuntimeException e) {
-      log.accept("internal error on " + what + ": " + stackTrace(e));
-      return new Outcome(Response.error(500, "Internal error: " + e), ErrorCode.INTERNAL);
     }
+    log.accept("internal error on " + what + ": " + stackTrace(e));
+    return new Outcome(Response.error(500, "Internal error: " + e), ErrorCode.INTERNAL);
+  }
+
+  /** The failure itself, not the wrapper a dependent stage of a future adds. */
+  private static Throwable unwrap(Throwable e) {
+    Throwable cause = e;
+    while (cause instanceof CompletionException && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    return cause;
   }
 
   private static String stackTrace(Throwable e) {
