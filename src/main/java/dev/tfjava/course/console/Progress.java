@@ -3,6 +3,7 @@ package dev.tfjava.course.console;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.Supplier;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -19,6 +20,8 @@ import me.tongfei.progressbar.ProgressBarStyle;
 public final class Progress implements AutoCloseable {
   /** Seconds between two lines in a log. */
   static final int LOG_EVERY_SECONDS = 15;
+  /** Nanoseconds between two refreshes of a bar's live message (the bar redraws every 250 ms). */
+  private static final long BAR_MESSAGE_EVERY_NANOS = 250_000_000L;
   /** Characters that cover a bar line when it is wiped (the bar is at most 100 wide). */
   private static final String BLANK_LINE = "\r" + " ".repeat(100) + "\r";
   private static final boolean STDERR_IS_TERMINAL = stderrIsTerminal();
@@ -33,7 +36,8 @@ public final class Progress implements AutoCloseable {
   private final long start = System.nanoTime();
   private long done;
   private long lastLogLine = start;
-  private String message = "";
+  private long lastBarMessage = start;
+  private Supplier<String> message = () -> "";
 
   private Progress(String task, long total, String unit, PrintStream stream, boolean terminal) {
     this.task = task;
@@ -76,6 +80,11 @@ public final class Progress implements AutoCloseable {
     done += steps;
     if (bar != null) {
       bar.stepBy(steps);
+      long now = System.nanoTime();
+      if (now - lastBarMessage >= BAR_MESSAGE_EVERY_NANOS) {
+        lastBarMessage = now;
+        showMessageOnBar();
+      }
     } else if (System.nanoTime() - lastLogLine >= LOG_EVERY_SECONDS * 1_000_000_000L
         && done < total) {
       logLine();
@@ -84,9 +93,24 @@ public final class Progress implements AutoCloseable {
 
   /** Shows a short live message next to the count, e.g. {@code "loss 0.123"}. */
   public void message(String text) {
+    message(() -> text);
+  }
+
+  /**
+   * Shows a live message that is computed only when shown: once per log line, at most 4 times a
+   * second on a terminal. A caller that updates it every step then costs nothing per step; in
+   * particular, formatting a number goes through {@link java.util.Formatter}'s regular
+   * expression, and running that every few steps had the JIT compile the regex engine late in a
+   * long run, a transient +9 MiB of compiler memory (BENCHMARKS.md, "Memory over long runs").
+   */
+  public void message(Supplier<String> text) {
     message = text;
+    showMessageOnBar();
+  }
+
+  private void showMessageOnBar() {
     if (bar != null) {
-      bar.setExtraMessage(" " + text);
+      bar.setExtraMessage(" " + message.get());
     }
   }
 
@@ -112,6 +136,7 @@ public final class Progress implements AutoCloseable {
   @Override
   public void close() {
     if (bar != null) {
+      showMessageOnBar();
       bar.close();
       onScreen = null;
     } else {
@@ -123,8 +148,9 @@ public final class Progress implements AutoCloseable {
     lastLogLine = System.nanoTime();
     double seconds = (lastLogLine - start) / 1e9;
     String rate = seconds > 0 ? String.format("%,.0f %s/s", done / seconds, unit) : "";
+    String text = message.get();
     stream.printf("%s: %,d/%,d %s, %.1f s, %s%s%n", task, done, total, unit, seconds, rate,
-        message.isEmpty() ? "" : ", " + message);
+        text.isEmpty() ? "" : ", " + text);
     stream.flush();
   }
 

@@ -11,6 +11,7 @@ public final class ProgressListener implements TrainingListener {
   private Progress progress;
   private long perStep;
   private double lossSum;
+  private int steps;
 
   /** @param unit what one example is called, e.g. "img", or {@link #ITERATIONS} to count steps */
   public ProgressListener(String unit) {
@@ -22,20 +23,25 @@ public final class ProgressListener implements TrainingListener {
     perStep = ITERATIONS.equals(unit) ? 1 : pass.examplesPerStep();
     progress = Progress.start(pass.task(), pass.steps() * perStep, unit);
     lossSum = 0;
+    steps = 0;
+    progress.message(this::meanLoss);
   }
 
   @Override
   public void stepDone(TrainingLoop.Step step) {
     lossSum += step.loss();
+    steps++;
     progress.step(perStep);
-    if (step.stepInPass() % 50 == 0) {
-      progress.message(String.format("loss %.4f", lossSum / (step.stepInPass() + 1)));
-    }
   }
 
   @Override
   public void passFinished(TrainingLoop.Pass pass, TrainingLoop.PassSummary summary) {
     progress.message(String.format("loss %.4f", summary.meanLoss()));
     progress.close();
+  }
+
+  /** The mean loss so far, formatted only when the progress line shows it. */
+  private String meanLoss() {
+    return steps == 0 ? "" : String.format("loss %.4f", lossSum / steps);
   }
 }
