@@ -232,8 +232,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         try {
           answer = server.api().answer(running, taken, request);
         } catch (Error e) {
-          server.core().admission().release(bytes);
-          server.core().admission().leave();
+          leaveAdmission(bytes);
           throw e;
         } finally {
           taken.release(); // read by now, even when the answer comes later
@@ -241,17 +240,21 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         // With batching the answer completes on the batch thread, and the worker is free at
         // once: no thread waits with a queued call. The admission lasts until the answer.
         answer.thenAccept(response -> {
-          server.core().admission().release(bytes);
-          server.core().admission().leave();
+          leaveAdmission(bytes);
           ctx.executor().execute(() -> respond(ctx, response, alive));
         });
       });
     } catch (RejectedExecutionException e) {
       taken.release();
-      server.core().admission().release(bytes);
-      server.core().admission().leave();
+      leaveAdmission(bytes);
       respond(ctx, RestApi.Response.error(503, "The server is shutting down; retry later"), false);
     }
+  }
+
+  /** Gives back what a request handed to a worker held: its body bytes and its admission. */
+  private void leaveAdmission(long bytes) {
+    server.core().admission().release(bytes);
+    server.core().admission().leave();
   }
 
   private void framingError(ChannelHandlerContext ctx, Throwable cause) {

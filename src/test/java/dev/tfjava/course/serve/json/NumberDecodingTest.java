@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.tfjava.course.serve.core.ServingSignature;
 import dev.tfjava.course.serve.core.TensorSpec;
+import dev.tfjava.course.serve.core.TensorValues;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,8 +55,7 @@ class NumberDecodingTest {
     }
   }
 
-  private static dev.tfjava.course.serve.core.TensorValues decode(DataType dtype,
-      List<String> numbers) {
+  private static TensorValues decode(DataType dtype, List<String> numbers) {
     TensorSpec spec = new TensorSpec("x", "x:0", dtype, new long[] {-1}, false);
     ServingSignature signature = new ServingSignature("serving_default",
         "tensorflow/serving/predict", Map.of("x", spec), Map.of());
