@@ -181,7 +181,10 @@ class MnistCnnTrainingTest {
       }
       try (Session restored = new Session(rebuilt)) {
         Checkpoints.restore(restored, rebuilt, checkpoint);
-        assertArrayEquals(probabilities, MnistCnn.probabilities(restored, again, probed, 20));
+        // A new session may split the convolutions' sums across threads differently and round the
+        // last bit otherwise (seen once in CI: 3.3252218E-4 against 3.3252215E-4); the fresh
+        // weights above differ by far more than this.
+        assertArrayEquals(probabilities, MnistCnn.probabilities(restored, again, probed, 20), 1e-6f);
       }
     }
   }
