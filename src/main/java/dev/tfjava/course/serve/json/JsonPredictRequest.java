@@ -8,6 +8,7 @@ import dev.tfjava.course.serve.core.ServingException;
 import dev.tfjava.course.serve.core.ServingSignature;
 import dev.tfjava.course.serve.core.TensorValues;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -20,8 +21,9 @@ import org.tensorflow.Signature;
  * per example; with several named inputs each entry is an object of them) or {@code inputs}
  * (columnar format: one value, or an object of named values, each a whole batch).
  *
- * <p>The body is read twice with a streaming parser and never held as a tree: {@link #scan} checks
- * the top level (the signature's name may come after the values), then {@link #decode} reads the
+ * <p>The body is never held as a tree. {@link #scan} finds the top level's keys (the signature's
+ * name may come after the values), from the raw bytes when it can ({@link TopLevelScan}), else
+ * with the streaming parser; then {@link #decode} parses the whole body strictly, reading the
  * values straight into one primitive array per input.
  */
 public final class JsonPredictRequest {
@@ -39,9 +41,22 @@ public final class JsonPredictRequest {
   public interface Body {
     JsonParser open() throws IOException;
 
+    /** The body's bytes between position and limit, when they are at hand; else null. */
+    default ByteBuffer bytes() {
+      return null;
+    }
+
     /** A body held in a byte array. */
     static Body of(byte[] bytes) {
-      return () -> ServingJson.parser(bytes);
+      return new Body() {
+        @Override public JsonParser open() throws IOException {
+          return ServingJson.parser(bytes);
+        }
+
+        @Override public ByteBuffer bytes() {
+          return ByteBuffer.wrap(bytes);
+        }
+      };
     }
   }
 
@@ -57,6 +72,25 @@ public final class JsonPredictRequest {
 
   /** Checks the body's top level; any problem is an INVALID_ARGUMENT naming it. */
   public static JsonPredictRequest scan(Body body) {
+    ByteBuffer bytes = body.bytes();
+    TopLevelScan.Keys keys = bytes == null ? null
+        : TopLevelScan.scan(bytes.duplicate(), Signature.DEFAULT_KEY);
+    if (keys == null) {
+      keys = parsedKeys(body);
+    }
+    if (keys.instances() && keys.inputs()) {
+      throw ServingException.invalidArgument(
+          "Not formatted correctly: expecting only one of 'inputs' or 'instances', not both");
+    }
+    if (!keys.instances() && !keys.inputs()) {
+      throw ServingException.invalidArgument("Missing 'inputs' or 'instances' key");
+    }
+    return new JsonPredictRequest(body, keys.signatureName(),
+        keys.instances() ? Format.ROW : Format.COLUMNAR);
+  }
+
+  /** The top level's keys by the streaming parser, which names any problem it meets. */
+  private static TopLevelScan.Keys parsedKeys(Body body) {
     String signatureName = Signature.DEFAULT_KEY;
     boolean instances = false;
     boolean inputs = false;
@@ -80,20 +114,17 @@ public final class JsonPredictRequest {
         }
         json.skipChildren();
       }
-      if (json.nextToken() != null) {
-        throw ServingException.invalidArgument("JSON Parse error: content after the request object");
-      }
+      requireEnd(json);
     } catch (IOException e) {
       throw parseError(e);
     }
-    if (instances && inputs) {
-      throw ServingException.invalidArgument(
-          "Not formatted correctly: expecting only one of 'inputs' or 'instances', not both");
+    return new TopLevelScan.Keys(signatureName, instances, inputs);
+  }
+
+  private static void requireEnd(JsonParser json) throws IOException {
+    if (json.nextToken() != null) {
+      throw ServingException.invalidArgument("JSON Parse error: content after the request object");
     }
-    if (!instances && !inputs) {
-      throw ServingException.invalidArgument("Missing 'inputs' or 'instances' key");
-    }
-    return new JsonPredictRequest(body, signatureName, instances ? Format.ROW : Format.COLUMNAR);
   }
 
   public String signatureName() {
@@ -107,21 +138,28 @@ public final class JsonPredictRequest {
   /**
    * Reads the values for {@code signature}'s inputs, keyed by alias in the signature's order; any
    * problem is an INVALID_ARGUMENT naming it. In the row format every value's first dimension is
-   * the number of instances.
+   * the number of instances. The whole body is parsed, so a flaw the scan skipped past is found
+   * here.
    */
   public Map<String, TensorValues> decode(ServingSignature signature) {
     String key = format == Format.ROW ? "instances" : "inputs";
     try (JsonParser json = body.open()) {
       json.nextToken();
+      Map<String, TensorValues> values = null;
       while (json.nextToken() == JsonToken.FIELD_NAME) {
-        boolean wanted = json.currentName().equals(key);
+        boolean wanted = values == null && json.currentName().equals(key);
         json.nextToken();
         if (wanted) {
-          return format == Format.ROW ? rows(json, signature) : columns(json, signature);
+          values = format == Format.ROW ? rows(json, signature) : columns(json, signature);
+        } else {
+          json.skipChildren();
         }
-        json.skipChildren();
       }
-      throw new IllegalStateException("'" + key + "' was there when the body was scanned");
+      requireEnd(json);
+      if (values == null) {
+        throw new IllegalStateException("'" + key + "' was there when the body was scanned");
+      }
+      return values;
     } catch (IOException e) {
       throw parseError(e);
     }

@@ -1,17 +1,21 @@
 package dev.tfjava.course.serve.rest;
 
+import com.fasterxml.jackson.core.JsonParser;
 import dev.tfjava.course.serve.core.ErrorCode;
 import dev.tfjava.course.serve.core.MetricsRecorder;
 import dev.tfjava.course.serve.core.ModelLease;
 import dev.tfjava.course.serve.core.ModelRepository;
 import dev.tfjava.course.serve.core.PredictService;
 import dev.tfjava.course.serve.core.ServingException;
+import dev.tfjava.course.serve.json.JsonPredictRequest;
 import dev.tfjava.course.serve.json.JsonPredictor;
 import dev.tfjava.course.serve.json.ModelMetadataJson;
 import dev.tfjava.course.serve.json.ModelStatusJson;
 import dev.tfjava.course.serve.json.ServingJson;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufInputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -90,8 +94,15 @@ final class RestApi {
             yield CompletableFuture.completedFuture(ModelMetadataJson.write(lease.model()));
           }
         }
-        case PREDICT -> predictor.submit(route.spec(),
-            () -> ServingJson.parser(new ByteBufInputStream(body.duplicate())));
+        case PREDICT -> predictor.submit(route.spec(), new JsonPredictRequest.Body() {
+          @Override public JsonParser open() throws IOException {
+            return ServingJson.parser(new ByteBufInputStream(body.duplicate()));
+          }
+
+          @Override public ByteBuffer bytes() {
+            return body.nioBuffer(); // a view of the received body, not a copy
+          }
+        });
         case METRICS -> throw new IllegalStateException("the metrics page has no model");
       };
     } catch (RuntimeException | OutOfMemoryError e) {

@@ -1,0 +1,177 @@
+package dev.tfjava.course.serve.json;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The top level of a predict body read from its bytes without tokenizing the values: which of
+ * {@code instances} and {@code inputs} are there and the {@code signature_name}. Skipping a
+ * 784-number list this way costs a bracket count instead of a JSON parse, which was a third of a
+ * REST worker's time. It only answers for plain bodies: anything it does not expect (an escape in
+ * a key, a non-string signature name, unbalanced brackets, deep nesting, non-ASCII bytes) makes
+ * it decline, and the full parser scans the body and names the problem. What it skips is still
+ * parsed, strictly, when the values are decoded ({@link JsonPredictRequest#decode}).
+ */
+final class TopLevelScan {
+  /** What the top level holds. */
+  record Keys(String signatureName, boolean instances, boolean inputs) {}
+
+  private final ByteBuffer bytes;
+  private final int end;
+  private int at;
+
+  private TopLevelScan(ByteBuffer bytes) {
+    this.bytes = bytes;
+    this.at = bytes.position();
+    this.end = bytes.limit();
+  }
+
+  /** The top level's keys, or null when this scan declines and the full parser must look. */
+  static Keys scan(ByteBuffer bytes, String defaultSignature) {
+    return new TopLevelScan(bytes).keys(defaultSignature);
+  }
+
+  private Keys keys(String signatureName) {
+    boolean instances = false;
+    boolean inputs = false;
+    if (next() != '{') {
+      return null;
+    }
+    int c = next();
+    if (c != '}') {
+      while (true) {
+        if (c != '"') {
+          return null;
+        }
+        String key = plainString();
+        if (key == null || next() != ':') {
+          return null;
+        }
+        switch (key) {
+          case "signature_name" -> {
+            if (next() != '"' || (signatureName = plainString()) == null) {
+              return null;
+            }
+          }
+          case "instances" -> instances = skipValue();
+          case "inputs" -> inputs = skipValue();
+          default -> {
+            if (!skipValue()) {
+              return null;
+            }
+          }
+        }
+        if (key.equals("instances") && !instances || key.equals("inputs") && !inputs) {
+          return null;
+        }
+        c = next();
+        if (c == '}') {
+          break;
+        }
+        if (c != ',') {
+          return null;
+        }
+        c = next();
+      }
+    }
+    return next() == -1 ? new Keys(signatureName, instances, inputs) : null;
+  }
+
+  /** The next byte that is not JSON whitespace, consumed; -1 at the end. */
+  private int next() {
+    while (at < end) {
+      int b = bytes.get(at++);
+      if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
+        return b;
+      }
+    }
+    return -1;
+  }
+
+  /** A string after its opening quote, up to and past its closing one; null unless plain ASCII. */
+  private String plainString() {
+    int start = at;
+    while (at < end) {
+      int b = bytes.get(at++);
+      if (b == '"') {
+        byte[] text = new byte[at - 1 - start];
+        bytes.get(start, text);
+        return new String(text, StandardCharsets.US_ASCII);
+      }
+      if (b == '\\' || b < 0x20) { // an escape, a control character or a non-ASCII byte
+        return null;
+      }
+    }
+    return null;
+  }
+
+  /** Skips one value whose first byte is next; false when it is not well bracketed. */
+  private boolean skipValue() {
+    int c = next();
+    if (c == '"') {
+      return skipString();
+    }
+    if (c != '[' && c != '{') {
+      // A scalar: up to the byte that ends it (its spelling is checked when decoded).
+      while (at < end) {
+        int b = bytes.get(at);
+        if (b == ',' || b == '}' || b == ']' || b == ' ' || b == '\n' || b == '\r' || b == '\t') {
+          return true;
+        }
+        if (b < 0x20) {
+          return false;
+        }
+        at++;
+      }
+      return false;
+    }
+    byte[] open = new byte[ServingJson.MAX_DEPTH];
+    int depth = 0;
+    open[depth++] = (byte) c;
+    while (at < end) {
+      int b = bytes.get(at++);
+      switch (b) {
+        case '"' -> {
+          if (!skipString()) {
+            return false;
+          }
+        }
+        case '[', '{' -> {
+          if (depth == open.length) {
+            return false; // the full parser reports the nesting limit
+          }
+          open[depth++] = (byte) b;
+        }
+        case ']', '}' -> {
+          if (open[--depth] != (b == ']' ? '[' : '{')) {
+            return false;
+          }
+          if (depth == 0) {
+            return true;
+          }
+        }
+        default -> {
+          if (b < 0x20 && b != ' ' && b != '\n' && b != '\r' && b != '\t') {
+            return false;
+          }
+        }
+      }
+    }
+    return false;
+  }
+
+  /** Skips a string after its opening quote, escapes included. */
+  private boolean skipString() {
+    while (at < end) {
+      int b = bytes.get(at++);
+      if (b == '\\') {
+        at++;
+      } else if (b == '"') {
+        return true;
+      } else if (b < 0x20) {
+        return false;
+      }
+    }
+    return false;
+  }
+}
