@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import dev.tfjava.course.serve.core.ServingException;
 import dev.tfjava.course.serve.core.ServingSignature;
+import dev.tfjava.course.serve.core.TensorSpec;
 import dev.tfjava.course.serve.core.TensorValues;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -41,7 +42,10 @@ public final class JsonPredictRequest {
   public interface Body {
     JsonParser open() throws IOException;
 
-    /** The body's bytes between position and limit, when they are at hand; else null. */
+    /**
+     * The body's bytes between position and limit, when they are at hand (the same bytes at the
+     * same positions on every call); else null.
+     */
     default ByteBuffer bytes() {
       return null;
     }
@@ -61,12 +65,12 @@ public final class JsonPredictRequest {
   }
 
   private final Body body;
-  private final String signatureName;
+  private final TopLevelScan.Keys keys;
   private final Format format;
 
-  private JsonPredictRequest(Body body, String signatureName, Format format) {
+  private JsonPredictRequest(Body body, TopLevelScan.Keys keys, Format format) {
     this.body = body;
-    this.signatureName = signatureName;
+    this.keys = keys;
     this.format = format;
   }
 
@@ -85,8 +89,7 @@ public final class JsonPredictRequest {
     if (!keys.instances() && !keys.inputs()) {
       throw ServingException.invalidArgument("Missing 'inputs' or 'instances' key");
     }
-    return new JsonPredictRequest(body, keys.signatureName(),
-        keys.instances() ? Format.ROW : Format.COLUMNAR);
+    return new JsonPredictRequest(body, keys, keys.instances() ? Format.ROW : Format.COLUMNAR);
   }
 
   /** The top level's keys by the streaming parser, which names any problem it meets. */
@@ -128,7 +131,7 @@ public final class JsonPredictRequest {
   }
 
   public String signatureName() {
-    return signatureName;
+    return keys.signatureName();
   }
 
   public Format format() {
@@ -142,6 +145,14 @@ public final class JsonPredictRequest {
    * here.
    */
   public Map<String, TensorValues> decode(ServingSignature signature) {
+    if (keys.valueStart() >= 0 && signature.inputs().size() == 1) {
+      Map.Entry<String, TensorSpec> input = signature.inputs().entrySet().iterator().next();
+      TensorValues plain = PlainNumberLists.read(body.bytes(), keys.valueStart(), keys.valueEnd(),
+          input.getValue());
+      if (plain != null) {
+        return Map.of(input.getKey(), plain);
+      }
+    }
     String key = format == Format.ROW ? "instances" : "inputs";
     try (JsonParser json = body.open()) {
       json.nextToken();

@@ -13,8 +13,17 @@ import java.nio.charset.StandardCharsets;
  * parsed, strictly, when the values are decoded ({@link JsonPredictRequest#decode}).
  */
 final class TopLevelScan {
-  /** What the top level holds. */
-  record Keys(String signatureName, boolean instances, boolean inputs) {}
+  /**
+   * What the top level holds. When it holds nothing but one {@code instances} or {@code inputs}
+   * and at most one plain {@code signature_name}, {@code valueStart} and {@code valueEnd} bound
+   * that value's bytes; else both are -1.
+   */
+  record Keys(String signatureName, boolean instances, boolean inputs, int valueStart,
+      int valueEnd) {
+    Keys(String signatureName, boolean instances, boolean inputs) {
+      this(signatureName, instances, inputs, -1, -1);
+    }
+  }
 
   private final ByteBuffer bytes;
   private final int end;
@@ -31,9 +40,15 @@ final class TopLevelScan {
     return new TopLevelScan(bytes).keys(defaultSignature);
   }
 
-  private Keys keys(String signatureName) {
+  private Keys keys(String defaultSignature) {
+    String signatureName = defaultSignature;
     boolean instances = false;
     boolean inputs = false;
+    int signatures = 0;
+    int values = 0;
+    int others = 0;
+    int valueStart = -1;
+    int valueEnd = -1;
     if (next() != '{') {
       return null;
     }
@@ -47,8 +62,10 @@ final class TopLevelScan {
         if (key == null || next() != ':') {
           return null;
         }
+        int start = at;
         switch (key) {
           case "signature_name" -> {
+            signatures++;
             if (next() != '"' || (signatureName = plainString()) == null) {
               return null;
             }
@@ -56,6 +73,7 @@ final class TopLevelScan {
           case "instances" -> instances = skipValue();
           case "inputs" -> inputs = skipValue();
           default -> {
+            others++;
             if (!skipValue()) {
               return null;
             }
@@ -63,6 +81,11 @@ final class TopLevelScan {
         }
         if (key.equals("instances") && !instances || key.equals("inputs") && !inputs) {
           return null;
+        }
+        if (key.equals("instances") || key.equals("inputs")) {
+          values++;
+          valueStart = start;
+          valueEnd = at;
         }
         c = next();
         if (c == '}') {
@@ -74,7 +97,12 @@ final class TopLevelScan {
         c = next();
       }
     }
-    return next() == -1 ? new Keys(signatureName, instances, inputs) : null;
+    if (next() != -1) {
+      return null;
+    }
+    boolean plain = values == 1 && signatures <= 1 && others == 0;
+    return plain ? new Keys(signatureName, instances, inputs, valueStart, valueEnd)
+        : new Keys(signatureName, instances, inputs);
   }
 
   /** The next byte that is not JSON whitespace, consumed; -1 at the end. */

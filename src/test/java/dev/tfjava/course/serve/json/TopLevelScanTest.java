@@ -32,8 +32,19 @@ class TopLevelScanTest {
         "{}", "{\"instances\": [], \"inputs\": []}")) {
       TopLevelScan.Keys keys = scan(body);
       JsonNode tree = ServingJson.parse(body.getBytes(StandardCharsets.UTF_8));
-      assertEquals(new TopLevelScan.Keys(tree.path("signature_name").asText("default"),
-          tree.has("instances"), tree.has("inputs")), keys, body);
+      assertEquals(List.of(tree.path("signature_name").asText("default"), tree.has("instances"),
+          tree.has("inputs")), List.of(keys.signatureName(), keys.instances(), keys.inputs()), body);
+    }
+  }
+
+  @Test
+  void boundsTheValueOnlyWhenItIsTheOnlyOne() {
+    String body = "{ \"signature_name\": \"s\", \"instances\" : [[1, 2]] }";
+    TopLevelScan.Keys keys = scan(body);
+    assertEquals(" [[1, 2]]", body.substring(keys.valueStart(), keys.valueEnd()));
+    for (String other : List.of("{\"instances\": [1], \"x\": 2}", "{\"inputs\": 1, \"inputs\": 2}",
+        "{\"signature_name\": \"a\", \"signature_name\": \"b\", \"inputs\": 1}")) {
+      assertEquals(-1, scan(other).valueStart(), other);
     }
   }
 

@@ -1,0 +1,171 @@
+package dev.tfjava.course.serve.json;
+
+import dev.tfjava.course.serve.core.TensorSpec;
+import dev.tfjava.course.serve.core.TensorValues;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import org.tensorflow.proto.DataType;
+
+/**
+ * The common predict value, nested lists of plain numbers for one float or double input, read
+ * straight from the body's bytes: about three times cheaper than tokens from the streaming parser,
+ * which were most of a batched REST request's CPU. It reads exactly what {@link TensorDecoder}
+ * would (shape from the nesting, each number correctly rounded to double and then to float) and
+ * declines (null) anything else — another dtype, an empty or ragged list, a value past float's
+ * range, a byte JSON would not allow — so that the full decoder reads it and names the problem.
+ */
+final class PlainNumberLists {
+  private final ByteBuffer bytes;
+  private final int end;
+  private int at;
+  private final long[] dims = new long[ServingJson.MAX_DEPTH + 1];
+  private int rank = -1;
+  private double[] values = new double[1024];
+  private int count;
+
+  private PlainNumberLists(ByteBuffer bytes, int start, int end) {
+    this.bytes = bytes;
+    this.at = start;
+    this.end = end;
+    Arrays.fill(dims, -1);
+  }
+
+  /** The value in {@code bytes[start, end)} as {@code spec}'s input, or null to decline. */
+  static TensorValues read(ByteBuffer bytes, int start, int end, TensorSpec spec) {
+    DataType dtype = spec.dtype();
+    if (dtype != DataType.DT_FLOAT && dtype != DataType.DT_DOUBLE) {
+      return null;
+    }
+    PlainNumberLists reader = new PlainNumberLists(bytes, start, end);
+    if (reader.next() != '[' || !reader.list(0) || reader.next() != -1) {
+      return null;
+    }
+    long[] shape = Arrays.copyOf(reader.dims, reader.rank);
+    if (!spec.accepts(shape)) {
+      return null;
+    }
+    if (dtype == DataType.DT_DOUBLE) {
+      return TensorValues.ofDoubles(shape, reader.values);
+    }
+    float[] floats = new float[reader.count];
+    for (int i = 0; i < floats.length; i++) {
+      floats[i] = (float) reader.values[i];
+      if (Float.isInfinite(floats[i])) {
+        return null;
+      }
+    }
+    return TensorValues.ofFloats(shape, floats);
+  }
+
+  /** A list whose opening bracket was read, at {@code depth}; false to decline. */
+  private boolean list(int depth) {
+    if (depth >= ServingJson.MAX_DEPTH || rank >= 0 && depth >= rank) {
+      return false;
+    }
+    long n = 0;
+    while (true) {
+      int c = next();
+      if (c == '[') {
+        if (!list(depth + 1)) {
+          return false;
+        }
+      } else if (c == '-' || c >= '0' && c <= '9') {
+        if (rank < 0) {
+          rank = depth + 1;
+        } else if (rank != depth + 1) {
+          return false;
+        }
+        if (!number()) {
+          return false;
+        }
+      } else {
+        return false; // an empty list, a string, an object, a literal...
+      }
+      n++;
+      c = next();
+      if (c == ']') {
+        break;
+      }
+      if (c != ',') {
+        return false;
+      }
+    }
+    if (dims[depth] < 0) {
+      dims[depth] = n;
+    } else if (dims[depth] != n) {
+      return false;
+    }
+    return true;
+  }
+
+  /** A JSON number whose first byte was just read: -?(0|[1-9]d*)(.d+)?([eE][+-]?d+)?. */
+  private boolean number() {
+    int start = at - 1;
+    int i = bytes.get(start) == '-' ? start + 1 : start;
+    if (i >= end || bytes.get(i) < '0' || bytes.get(i) > '9') {
+      return false;
+    }
+    boolean integer = true;
+    i = bytes.get(i) == '0' ? i + 1 : digits(i);
+    if (i < end && bytes.get(i) == '.') {
+      integer = false;
+      int after = digits(i + 1);
+      if (after == i + 1) {
+        return false;
+      }
+      i = after;
+    }
+    if (i < end && (bytes.get(i) == 'e' || bytes.get(i) == 'E')) {
+      integer = false;
+      i++;
+      if (i < end && (bytes.get(i) == '+' || bytes.get(i) == '-')) {
+        i++;
+      }
+      int after = digits(i);
+      if (after == i) {
+        return false;
+      }
+      i = after;
+    }
+    int length = i - start;
+    if (length > ServingJson.MAX_NUMBER_LENGTH) {
+      return false;
+    }
+    char[] text = new char[length];
+    for (int k = 0; k < length; k++) {
+      text[k] = (char) bytes.get(start + k);
+    }
+    double value = ShortDecimal.exactValue(text, 0, length);
+    if (Double.isNaN(value)) {
+      value = Double.parseDouble(new String(text));
+    }
+    if (!Double.isFinite(value)) {
+      return false;
+    }
+    if (count == values.length) {
+      values = Arrays.copyOf(values, values.length * 2);
+    }
+    // An integer token is read as an integer, so "-0" is 0, as the streaming decoder has it.
+    values[count++] = integer && value == 0 ? 0.0 : value;
+    at = i;
+    return true;
+  }
+
+  private int digits(int i) {
+    while (i < end && bytes.get(i) >= '0' && bytes.get(i) <= '9') {
+      i++;
+    }
+    return i;
+  }
+
+  /** The next byte that is not JSON whitespace, consumed; -1 at the end. */
+  private int next() {
+    while (at < end) {
+      int b = bytes.get(at++);
+      if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
+        return b;
+      }
+    }
+    return -1;
+  }
+}
