@@ -14,19 +14,15 @@ import org.tensorflow.proto.DataType;
  * declines (null) anything else — another dtype, an empty or ragged list, a value past float's
  * range, a byte JSON would not allow — so that the full decoder reads it and names the problem.
  */
-final class PlainNumberLists {
-  private final ByteBuffer bytes;
-  private final int end;
-  private int at;
+final class PlainNumberLists extends JsonByteReader {
   private final long[] dims = new long[ServingJson.MAX_DEPTH + 1];
   private int rank = -1;
   private double[] values = new double[1024];
   private int count;
+  private final char[] text = new char[ServingJson.MAX_NUMBER_LENGTH];
 
   private PlainNumberLists(ByteBuffer bytes, int start, int end) {
-    this.bytes = bytes;
-    this.at = start;
-    this.end = end;
+    super(bytes, start, end);
     Arrays.fill(dims, -1);
   }
 
@@ -131,13 +127,12 @@ final class PlainNumberLists {
     if (length > ServingJson.MAX_NUMBER_LENGTH) {
       return false;
     }
-    char[] text = new char[length];
     for (int k = 0; k < length; k++) {
       text[k] = (char) bytes.get(start + k);
     }
     double value = ShortDecimal.exactValue(text, 0, length);
     if (Double.isNaN(value)) {
-      value = Double.parseDouble(new String(text));
+      value = Double.parseDouble(new String(text, 0, length));
     }
     if (!Double.isFinite(value)) {
       return false;
@@ -156,16 +151,5 @@ final class PlainNumberLists {
       i++;
     }
     return i;
-  }
-
-  /** The next byte that is not JSON whitespace, consumed; -1 at the end. */
-  private int next() {
-    while (at < end) {
-      int b = bytes.get(at++);
-      if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
-        return b;
-      }
-    }
-    return -1;
   }
 }

@@ -12,7 +12,7 @@ import java.nio.charset.StandardCharsets;
  * it decline, and the full parser scans the body and names the problem. What it skips is still
  * parsed, strictly, when the values are decoded ({@link JsonPredictRequest#decode}).
  */
-final class TopLevelScan {
+final class TopLevelScan extends JsonByteReader {
   /**
    * What the top level holds. When it holds nothing but one {@code instances} or {@code inputs}
    * and at most one plain {@code signature_name}, {@code valueStart} and {@code valueEnd} bound
@@ -25,14 +25,8 @@ final class TopLevelScan {
     }
   }
 
-  private final ByteBuffer bytes;
-  private final int end;
-  private int at;
-
   private TopLevelScan(ByteBuffer bytes) {
-    this.bytes = bytes;
-    this.at = bytes.position();
-    this.end = bytes.limit();
+    super(bytes, bytes.position(), bytes.limit());
   }
 
   /** The top level's keys, or null when this scan declines and the full parser must look. */
@@ -105,17 +99,6 @@ final class TopLevelScan {
         : new Keys(signatureName, instances, inputs);
   }
 
-  /** The next byte that is not JSON whitespace, consumed; -1 at the end. */
-  private int next() {
-    while (at < end) {
-      int b = bytes.get(at++);
-      if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
-        return b;
-      }
-    }
-    return -1;
-  }
-
   /** A string after its opening quote, up to and past its closing one; null unless plain ASCII. */
   private String plainString() {
     int start = at;
@@ -143,7 +126,7 @@ final class TopLevelScan {
       // A scalar: up to the byte that ends it (its spelling is checked when decoded).
       while (at < end) {
         int b = bytes.get(at);
-        if (b == ',' || b == '}' || b == ']' || b == ' ' || b == '\n' || b == '\r' || b == '\t') {
+        if (b == ',' || b == '}' || b == ']' || isWhitespace(b)) {
           return true;
         }
         if (b < 0x20) {
@@ -179,7 +162,7 @@ final class TopLevelScan {
           }
         }
         default -> {
-          if (b < 0x20 && b != ' ' && b != '\n' && b != '\r' && b != '\t') {
+          if (b < 0x20 && !isWhitespace(b)) {
             return false;
           }
         }
