@@ -3,6 +3,7 @@ package dev.tfjava.course.serve.json;
 import dev.tfjava.course.serve.core.TensorSpec;
 import dev.tfjava.course.serve.core.TensorValues;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.tensorflow.proto.DataType;
 
@@ -19,7 +20,6 @@ final class PlainNumberLists extends JsonByteReader {
   private int rank = -1;
   private double[] values = new double[1024];
   private int count;
-  private final char[] text = new char[ServingJson.MAX_NUMBER_LENGTH];
 
   private PlainNumberLists(ByteBuffer bytes, int start, int end) {
     super(bytes, start, end);
@@ -29,7 +29,7 @@ final class PlainNumberLists extends JsonByteReader {
   /** The value in {@code bytes[start, end)} as {@code spec}'s input, or null to decline. */
   static TensorValues read(ByteBuffer bytes, int start, int end, TensorSpec spec) {
     DataType dtype = spec.dtype();
-    if (dtype != DataType.DT_FLOAT && dtype != DataType.DT_DOUBLE) {
+    if (dtype != DataType.DT_FLOAT && dtype != DataType.DT_DOUBLE || !bytes.hasArray()) {
       return null;
     }
     PlainNumberLists reader = new PlainNumberLists(bytes, start, end);
@@ -94,45 +94,60 @@ final class PlainNumberLists extends JsonByteReader {
     return true;
   }
 
-  /** A JSON number whose first byte was just read: -?(0|[1-9]d*)(.d+)?([eE][+-]?d+)?. */
+  /**
+   * A JSON number whose first byte was just read: -?(0|[1-9]d*)(.d+)?([eE][+-]?d+)?. One pass
+   * over its bytes, in locals, also gathers the digits for {@link ShortDecimal}'s fast path.
+   */
   private boolean number() {
     int start = at - 1;
-    int i = bytes.get(start) == '-' ? start + 1 : start;
-    if (i >= end || bytes.get(i) < '0' || bytes.get(i) > '9') {
-      return false;
-    }
-    boolean integer = true;
-    i = bytes.get(i) == '0' ? i + 1 : digits(i);
-    if (i < end && bytes.get(i) == '.') {
-      integer = false;
-      int after = digits(i + 1);
-      if (after == i + 1) {
-        return false;
+    boolean negative = bytes[start] == '-';
+    int first = negative ? start + 1 : start;
+    long mantissa = 0; // the digits without the point
+    int significant = 0; // how many of them count: not leading zeros
+    int point = -1;
+    int i = first;
+    for (; i < end; i++) {
+      int digit = bytes[i] - '0';
+      if (digit >= 0 && digit <= 9) {
+        if (mantissa != 0 || digit != 0) {
+          significant++;
+        }
+        if (significant <= 18) {
+          mantissa = mantissa * 10 + digit;
+        }
+      } else if (bytes[i] == '.' && point < 0) {
+        point = i;
+      } else {
+        break;
       }
-      i = after;
     }
-    if (i < end && (bytes.get(i) == 'e' || bytes.get(i) == 'E')) {
-      integer = false;
+    int integerDigits = (point < 0 ? i : point) - first;
+    if (integerDigits == 0 || integerDigits > 1 && bytes[first] == '0' || point == i - 1) {
+      return false; // no digit, a leading zero, or no digit after the point
+    }
+    int afterPoint = point < 0 ? 0 : i - point - 1;
+    boolean exponent = i < end && (bytes[i] == 'e' || bytes[i] == 'E');
+    if (exponent) {
       i++;
-      if (i < end && (bytes.get(i) == '+' || bytes.get(i) == '-')) {
+      if (i < end && (bytes[i] == '+' || bytes[i] == '-')) {
         i++;
       }
-      int after = digits(i);
-      if (after == i) {
+      int digits = i;
+      while (i < end && bytes[i] >= '0' && bytes[i] <= '9') {
+        i++;
+      }
+      if (i == digits) {
         return false;
       }
-      i = after;
     }
     int length = i - start;
     if (length > ServingJson.MAX_NUMBER_LENGTH) {
       return false;
     }
-    for (int k = 0; k < length; k++) {
-      text[k] = (char) bytes.get(start + k);
-    }
-    double value = ShortDecimal.exactValue(text, 0, length);
+    double value = exponent ? Double.NaN
+        : ShortDecimal.exact(negative, mantissa, significant, afterPoint);
     if (Double.isNaN(value)) {
-      value = Double.parseDouble(new String(text, 0, length));
+      value = Double.parseDouble(new String(bytes, start, length, StandardCharsets.US_ASCII));
     }
     if (!Double.isFinite(value)) {
       return false;
@@ -141,15 +156,8 @@ final class PlainNumberLists extends JsonByteReader {
       values = Arrays.copyOf(values, values.length * 2);
     }
     // An integer token is read as an integer, so "-0" is 0, as the streaming decoder has it.
-    values[count++] = integer && value == 0 ? 0.0 : value;
+    values[count++] = point < 0 && !exponent && value == 0 ? 0.0 : value;
     at = i;
     return true;
-  }
-
-  private int digits(int i) {
-    while (i < end && bytes.get(i) >= '0' && bytes.get(i) <= '9') {
-      i++;
-    }
-    return i;
   }
 }

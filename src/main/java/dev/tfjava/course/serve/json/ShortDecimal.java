@@ -50,7 +50,15 @@ final class ShortDecimal {
         return Double.NaN; // an exponent, or not a plain decimal at all
       }
     }
-    if (!anyDigit || digits > MAX_EXACT || afterPoint >= POWERS_OF_TEN.length) {
+    return anyDigit ? exact(negative, digits, significant, Math.max(afterPoint, 0)) : Double.NaN;
+  }
+
+  /**
+   * {@code ±digits / 10^afterPoint} when that is exact by the fast path ({@code significant}
+   * digits at most 18, {@code digits} at most 2^53, at most 22 after the point); else NaN.
+   */
+  static double exact(boolean negative, long digits, int significant, int afterPoint) {
+    if (significant > 18 || digits > MAX_EXACT || afterPoint >= POWERS_OF_TEN.length) {
       return Double.NaN;
     }
     double value = afterPoint > 0 ? digits / POWERS_OF_TEN[afterPoint] : digits;

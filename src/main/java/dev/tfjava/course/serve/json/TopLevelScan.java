@@ -16,7 +16,7 @@ final class TopLevelScan extends JsonByteReader {
   /**
    * What the top level holds. When it holds nothing but one {@code instances} or {@code inputs}
    * and at most one plain {@code signature_name}, {@code valueStart} and {@code valueEnd} bound
-   * that value's bytes; else both are -1.
+   * that value's bytes (as the buffer's indices); else both are -1.
    */
   record Keys(String signatureName, boolean instances, boolean inputs, int valueStart,
       int valueEnd) {
@@ -25,13 +25,25 @@ final class TopLevelScan extends JsonByteReader {
     }
   }
 
+  /** The bytes a skipped value passes over without a look: all but quotes, brackets, controls. */
+  private static final boolean[] PASSED = new boolean[256];
+
+  static {
+    for (int b = 0x20; b < 256; b++) {
+      PASSED[b] = b != '"' && b != '[' && b != ']' && b != '{' && b != '}';
+    }
+  }
+
   private TopLevelScan(ByteBuffer bytes) {
     super(bytes, bytes.position(), bytes.limit());
   }
 
-  /** The top level's keys, or null when this scan declines and the full parser must look. */
+  /**
+   * The top level's keys, or null when this scan declines and the full parser must look (also
+   * for a buffer without an array: a large body kept off the heap).
+   */
   static Keys scan(ByteBuffer bytes, String defaultSignature) {
-    return new TopLevelScan(bytes).keys(defaultSignature);
+    return bytes.hasArray() ? new TopLevelScan(bytes).keys(defaultSignature) : null;
   }
 
   private Keys keys(String defaultSignature) {
@@ -78,8 +90,8 @@ final class TopLevelScan extends JsonByteReader {
         }
         if (key.equals("instances") || key.equals("inputs")) {
           values++;
-          valueStart = start;
-          valueEnd = at;
+          valueStart = start - base;
+          valueEnd = at - base;
         }
         c = next();
         if (c == '}') {
@@ -103,11 +115,9 @@ final class TopLevelScan extends JsonByteReader {
   private String plainString() {
     int start = at;
     while (at < end) {
-      int b = bytes.get(at++);
+      int b = bytes[at++];
       if (b == '"') {
-        byte[] text = new byte[at - 1 - start];
-        bytes.get(start, text);
-        return new String(text, StandardCharsets.US_ASCII);
+        return new String(bytes, start, at - 1 - start, StandardCharsets.US_ASCII);
       }
       if (b == '\\' || b < 0x20) { // an escape, a control character or a non-ASCII byte
         return null;
@@ -125,7 +135,7 @@ final class TopLevelScan extends JsonByteReader {
     if (c != '[' && c != '{') {
       // A scalar: up to the byte that ends it (its spelling is checked when decoded).
       while (at < end) {
-        int b = bytes.get(at);
+        int b = bytes[at];
         if (b == ',' || b == '}' || b == ']' || isWhitespace(b)) {
           return true;
         }
@@ -139,11 +149,16 @@ final class TopLevelScan extends JsonByteReader {
     byte[] open = new byte[ServingJson.MAX_DEPTH];
     int depth = 0;
     open[depth++] = (byte) c;
-    while (at < end) {
-      int b = bytes.get(at++);
+    int i = at; // a local, not the field, in the loop over most of the body
+    while (i < end) {
+      int b = bytes[i++];
+      if (PASSED[b & 0xff]) {
+        continue; // most of a value: digits, points, commas
+      }
       switch (b) {
         case '"' -> {
-          if (!skipString()) {
+          i = stringEnd(i);
+          if (i < 0) {
             return false;
           }
         }
@@ -158,12 +173,13 @@ final class TopLevelScan extends JsonByteReader {
             return false;
           }
           if (depth == 0) {
+            at = i;
             return true;
           }
         }
         default -> {
-          if (b < 0x20 && !isWhitespace(b)) {
-            return false;
+          if (!isWhitespace(b)) {
+            return false; // a control character
           }
         }
       }
@@ -173,16 +189,26 @@ final class TopLevelScan extends JsonByteReader {
 
   /** Skips a string after its opening quote, escapes included. */
   private boolean skipString() {
-    while (at < end) {
-      int b = bytes.get(at++);
+    int after = stringEnd(at);
+    if (after < 0) {
+      return false;
+    }
+    at = after;
+    return true;
+  }
+
+  /** Past the closing quote of the string whose opening quote is before {@code i}; -1 if none. */
+  private int stringEnd(int i) {
+    while (i < end) {
+      int b = bytes[i++];
       if (b == '\\') {
-        at++;
+        i++;
       } else if (b == '"') {
-        return true;
+        return i;
       } else if (b < 0x20) {
-        return false;
+        return -1;
       }
     }
-    return false;
+    return -1;
   }
 }

@@ -48,6 +48,13 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
   private enum State { IDLE, HEAD, BODY, RUNNING, WRITING, DRAINING }
 
+  /**
+   * Predict bodies up to this size are received on the Java heap, where the JSON fast path reads
+   * them as an array; larger ones (and chunked ones, whose size is not known) stay off-heap, so a
+   * few maximum-size bodies do not need a heap that large (the documented memory envelope).
+   */
+  private static final long HEAP_BODY_BYTES = 1 << 20;
+
   private final Server server;
   private final LingeringClose linger;
   private ChannelHandlerContext self;
@@ -173,8 +180,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
           return;
         }
         reserved = Math.max(length, 0);
-        body = length >= 0 ? ctx.alloc().directBuffer((int) length, (int) length)
-            : ctx.alloc().directBuffer(8192, (int) limit);
+        body = length < 0 ? ctx.alloc().directBuffer(8192, (int) limit)
+            : length <= HEAP_BODY_BYTES ? ctx.alloc().heapBuffer((int) length, (int) length)
+            : ctx.alloc().directBuffer((int) length, (int) length);
       }
     }
     if (HttpUtil.is100ContinueExpected(request)) {

@@ -60,10 +60,37 @@ class PlainNumberListsTest {
     };
   }
 
+  /**
+   * The same body inside a larger array, as a pooled server buffer holds it: at a position past
+   * the array's start, or in a slice whose index 0 is past it, or off the heap (no array).
+   */
+  private static JsonPredictRequest.Body inside(byte[] bytes, String how) {
+    byte[] padded = new byte[bytes.length + 11];
+    java.util.Arrays.fill(padded, (byte) '[');
+    System.arraycopy(bytes, 0, padded, 7, bytes.length);
+    return new JsonPredictRequest.Body() {
+      @Override public JsonParser open() throws IOException {
+        return ServingJson.parser(bytes);
+      }
+
+      @Override public ByteBuffer bytes() {
+        ByteBuffer at = ByteBuffer.wrap(padded, 7, bytes.length);
+        return switch (how) {
+          case "position" -> at;
+          case "slice" -> at.slice();
+          default -> ByteBuffer.allocateDirect(bytes.length).put(bytes).flip();
+        };
+      }
+    };
+  }
+
   private static void assertSameAsStreaming(String body, ServingSignature signature) {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    assertEquals(outcome(streamedOnly(bytes), signature),
-        outcome(JsonPredictRequest.Body.of(bytes), signature), body);
+    String streamed = outcome(streamedOnly(bytes), signature);
+    assertEquals(streamed, outcome(JsonPredictRequest.Body.of(bytes), signature), body);
+    for (String how : List.of("position", "slice", "direct")) {
+      assertEquals(streamed, outcome(inside(bytes, how), signature), how + ": " + body);
+    }
   }
 
   @Test
@@ -91,6 +118,13 @@ class PlainNumberListsTest {
       byte[] value = rowsText.getBytes(StandardCharsets.US_ASCII);
       assertNotNull(PlainNumberLists.read(ByteBuffer.wrap(value), 0, value.length,
           signature(DataType.DT_FLOAT, -1, -1).inputs().get("x")), "the fast path reads " + rowsText);
+      byte[] body = ("{\"instances\": " + rowsText + "}").getBytes(StandardCharsets.US_ASCII);
+      for (String how : List.of("position", "slice")) {
+        ByteBuffer inside = inside(body, how).bytes();
+        TopLevelScan.Keys keys = TopLevelScan.scan(inside.duplicate(), "serving_default");
+        assertNotNull(PlainNumberLists.read(inside, keys.valueStart(), keys.valueEnd(),
+            signature(DataType.DT_FLOAT, -1, -1).inputs().get("x")), how + ": " + rowsText);
+      }
       for (DataType dtype : List.of(DataType.DT_FLOAT, DataType.DT_DOUBLE)) {
         assertSameAsStreaming("{\"instances\": " + rowsText + "}", signature(dtype, -1, -1));
         assertSameAsStreaming("{\"signature_name\": \"serving_default\", \"inputs\": " + rowsText
