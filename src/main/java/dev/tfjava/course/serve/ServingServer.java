@@ -172,7 +172,8 @@ public final class ServingServer implements AutoCloseable {
     metrics.watch(admission);
     Predictor predictor = new Predictor(repository, metrics);
     Optional<BatchingService> batching = features.batching()
-        .map(parameters -> new BatchingService(repository, predictor, parameters, metrics));
+        .map(parameters -> new BatchingService(repository, predictor, parameters, metrics,
+            workers));
     PredictService predictions = new ExampleCountingService(
         batching.<PredictService>map(b -> b).orElse(predictor), metrics);
     ServingCore core = new ServingCore(repository, predictions, admission, workers, closing::get,

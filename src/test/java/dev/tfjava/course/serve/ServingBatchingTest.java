@@ -265,6 +265,35 @@ class ServingBatchingTest {
     });
   }
 
+  /**
+   * A REST call that cannot join a batch (more instances than {@code max_batch_size}) is queued
+   * from the event loop like any other, but runs on a worker (the event loop never runs
+   * TensorFlow), alone, with the unbatched answer; calls that fit still share a batch.
+   */
+  @Test
+  void aCallTooLargeForABatchRunsAloneOnAWorker(@TempDir Path other) {
+    assertTimeoutPreemptively(Duration.ofSeconds(40), () -> {
+      BatchingParameters four = new BatchingParameters(4, Duration.ofMillis(1), 10, 1,
+          "batch_threads", List.of(), false);
+      try (ServingFixture serving = ServingFixture.start(other,
+          ServingFixture.settings().withThreads(1), ServingFeatures.defaults().withBatching(four),
+          line -> { })) {
+        float[][] images = ServingFixture.images(9, 23);
+        String body = ServingFixture.imageInstances(images);
+        ServingFixture.Answer alone = serving.post("/v1/models/mnist_cnn:predict", body);
+        assertEquals(200, alone.status(), alone.body());
+        assertSameAnswer(unbatched.post("/v1/models/mnist_cnn:predict", body), alone,
+            "nine instances");
+        Family sizes = PrometheusText.parse(serving.get(METRICS).body())
+            .get(":tensorflow:serving:batching:processed_batch_size");
+        double batches = sizes == null ? 0 : sizes.value(
+            ":tensorflow:serving:batching:processed_batch_size_count",
+            Map.of("model_name", "mnist_cnn"));
+        assertTrue(Double.isNaN(batches) || batches == 0, "no batch ran: " + sizes);
+      }
+    });
+  }
+
   /** Every number of a JSON answer, depth first, objects' fields in order. */
   private static double[] numbers(JsonNode node) {
     List<Double> values = new ArrayList<>();

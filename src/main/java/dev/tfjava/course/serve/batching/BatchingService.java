@@ -10,6 +10,7 @@ import dev.tfjava.course.serve.core.PredictRequest;
 import dev.tfjava.course.serve.core.PredictResponse;
 import dev.tfjava.course.serve.core.PredictService;
 import dev.tfjava.course.serve.core.Predictor;
+import dev.tfjava.course.serve.core.ServingException;
 import dev.tfjava.course.serve.core.ServingSignature;
 import dev.tfjava.course.serve.core.TensorSpec;
 import dev.tfjava.course.serve.core.TensorValues;
@@ -19,6 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Server-side batching ({@code --enable-batching}), TF Serving's batching session in front of the
@@ -48,13 +51,19 @@ public final class BatchingService implements PredictService, AutoCloseable {
   private final BatchingParameters parameters;
   private final MetricsRecorder metrics;
   private final BatchScheduler scheduler;
+  private final Executor loneRuns;
 
+  /**
+   * @param loneRuns where a submitted call that cannot join a batch runs (the server's workers),
+   *     so that {@link #submit} never runs TensorFlow on its caller's thread
+   */
   public BatchingService(ModelSource models, Predictor predictor, BatchingParameters parameters,
-      MetricsRecorder metrics) {
+      MetricsRecorder metrics, Executor loneRuns) {
     this.models = models;
     this.predictor = predictor;
     this.parameters = parameters;
     this.metrics = metrics;
+    this.loneRuns = loneRuns;
     this.scheduler = new BatchScheduler(parameters, this::runBatch);
   }
 
@@ -66,7 +75,7 @@ public final class BatchingService implements PredictService, AutoCloseable {
   @Override
   public PredictResponse predict(PredictRequest request, Deadline deadline) {
     try (ModelLease lease = models.acquire(request.model())) {
-      return enqueue(lease.model(), request).await(deadline);
+      return enqueue(lease.model(), request, Runnable::run).await(deadline);
     }
   }
 
@@ -84,7 +93,7 @@ public final class BatchingService implements PredictService, AutoCloseable {
     }
     BatchTask task;
     try {
-      task = enqueue(lease.model(), request);
+      task = enqueue(lease.model(), request, loneRuns);
     } catch (RuntimeException | OutOfMemoryError e) {
       lease.close();
       return CompletableFuture.failedFuture(e);
@@ -94,9 +103,9 @@ public final class BatchingService implements PredictService, AutoCloseable {
 
   /**
    * Validates and decodes {@code request} on the caller's thread, then queues it for a batch; a
-   * call that cannot join one runs at once, and its task is returned already answered.
+   * call that cannot join one runs on {@code lone} (the caller's own thread for a waiting call).
    */
-  private BatchTask enqueue(LoadedModel loaded, PredictRequest request) {
+  private BatchTask enqueue(LoadedModel loaded, PredictRequest request, Executor lone) {
     // Everything a request can get wrong is found here, before it meets other requests.
     ServingSignature signature = loaded.predictSignature(request.signatureName());
     Set<String> outputs = Predictor.outputs(signature, request.outputFilter());
@@ -106,7 +115,17 @@ public final class BatchingService implements PredictService, AutoCloseable {
     int rows = stackableRows(signature, inputs);
     BatchTask task = new BatchTask(decoded, inputs, rows);
     if (rows < 0) {
-      task.answer.complete(predictor.predict(loaded, decoded));
+      try {
+        lone.execute(() -> {
+          try {
+            task.answer.complete(predictor.predict(loaded, decoded));
+          } catch (RuntimeException | OutOfMemoryError e) {
+            task.answer.completeExceptionally(e);
+          }
+        });
+      } catch (RejectedExecutionException e) {
+        throw ServingException.unavailable("The server is shutting down; retry later");
+      }
       return task;
     }
     scheduler.submit(new BatchKey(loaded, signature.key(), outputs, innerShapes(inputs)), task);
@@ -149,6 +168,11 @@ public final class BatchingService implements PredictService, AutoCloseable {
     } finally {
       model.release();
     }
+  }
+
+  @Override
+  public boolean submitQueues() {
+    return true;
   }
 
   /** Refuses new calls and runs what is queued (call after the workers have drained). */

@@ -43,4 +43,13 @@ public interface PredictService {
       return CompletableFuture.failedFuture(e);
     }
   }
+
+  /**
+   * Whether {@link #submit} only decodes and queues, and never runs TensorFlow on the calling
+   * thread (the batcher): a door may then submit from a thread that must not block for a run,
+   * such as a connection's event loop. False for this default, which runs the call in submit.
+   */
+  default boolean submitQueues() {
+    return false;
+  }
 }

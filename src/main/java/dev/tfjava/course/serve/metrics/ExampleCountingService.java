@@ -38,6 +38,11 @@ public final class ExampleCountingService implements PredictService {
     return next.submit(counted(request));
   }
 
+  @Override
+  public boolean submitQueues() {
+    return next.submitQueues();
+  }
+
   /** The same request, its instances reported when its inputs are decoded. */
   private PredictRequest counted(PredictRequest request) {
     PredictRequest.Inputs inputs = request.inputs();

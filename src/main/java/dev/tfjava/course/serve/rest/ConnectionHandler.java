@@ -27,6 +27,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -54,6 +55,12 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
    * few maximum-size bodies do not need a heap that large (the documented memory envelope).
    */
   private static final long HEAP_BODY_BYTES = 1 << 20;
+
+  /**
+   * With batching, predict bodies up to this size are decoded and queued right on the event loop
+   * (tens of microseconds): no worker is woken for a call that only waits for its batch.
+   */
+  private static final int EVENT_LOOP_BODY_BYTES = 64 << 10;
 
   private final Server server;
   private final LingeringClose linger;
@@ -225,7 +232,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     state = State.RUNNING;
     cancelTimer();
     ctx.channel().config().setAutoRead(false);
-    // From here on the worker owns the body and the admission, and gives them back.
+    // From here on the call owns the body and the admission, and gives them back.
     RestRoute running = route;
     ByteBuf taken = body == null ? Unpooled.EMPTY_BUFFER : body;
     long bytes = reserved;
@@ -234,8 +241,14 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     body = null;
     reserved = 0;
     admitted = false;
+    // A call the batcher only queues is queued from here; anything that may run TensorFlow goes
+    // to a worker, so that the event loop never waits for a run.
+    boolean queuedHere = running.kind() == RestRoute.Kind.PREDICT
+        && server.core().predictions().submitQueues()
+        && taken.readableBytes() <= EVENT_LOOP_BODY_BYTES;
+    Executor runner = queuedHere ? Runnable::run : server.core().workers();
     try {
-      server.core().workers().execute(() -> {
+      runner.execute(() -> {
         CompletableFuture<RestApi.Response> answer;
         try {
           answer = server.api().answer(running, taken, request);
@@ -245,7 +258,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         } finally {
           taken.release(); // read by now, even when the answer comes later
         }
-        // With batching the answer completes on the batch thread, and the worker is free at
+        // With batching the answer completes on the batch thread, and this thread is free at
         // once: no thread waits with a queued call. The admission lasts until the answer.
         answer.thenAccept(response -> {
           leaveAdmission(bytes);
