@@ -227,19 +227,15 @@ class ServingBatchingTest {
   }
 
   /**
-   * A worker hands its call to the batcher and is free at once (no thread waits with a queued
-   * call), so one worker can fill a batch: eight concurrent clients, one worker, batches of up to
-   * eight that wait up to a minute to fill. Were the worker to wait for its call's answer, the
+   * A call is queued for its batch and no thread waits with it (nor is a worker taken for it),
+   * so even a server with one worker fills a batch: eight concurrent clients, batches of up to
+   * eight that wait up to a minute to fill. Were a thread to wait for its call's answer, the
    * first call would sit alone until the minute passed.
    */
   @Test
   void oneWorkerFillsABatchBecauseNoThreadWaitsWithItsCall(@TempDir Path other) {
     assertTimeoutPreemptively(Duration.ofSeconds(40), () -> {
-      BatchingParameters eight = new BatchingParameters(8, Duration.ofMinutes(1), 10, 1,
-          "batch_threads", List.of(), false);
-      try (ServingFixture serving = ServingFixture.start(other,
-          ServingFixture.settings().withThreads(1), ServingFeatures.defaults().withBatching(eight),
-          line -> { })) {
+      try (ServingFixture serving = oneWorkerServer(other, 8, Duration.ofMinutes(1))) {
         float[][] images = ServingFixture.images(8, 11);
         ExecutorService clients = Executors.newFixedThreadPool(8);
         List<Future<ServingFixture.Answer>> answers = new ArrayList<>();
@@ -268,16 +264,12 @@ class ServingBatchingTest {
   /**
    * A REST call that cannot join a batch (more instances than {@code max_batch_size}) is queued
    * from the event loop like any other, but runs on a worker (the event loop never runs
-   * TensorFlow), alone, with the unbatched answer; calls that fit still share a batch.
+   * TensorFlow), alone, with the unbatched answer.
    */
   @Test
   void aCallTooLargeForABatchRunsAloneOnAWorker(@TempDir Path other) {
     assertTimeoutPreemptively(Duration.ofSeconds(40), () -> {
-      BatchingParameters four = new BatchingParameters(4, Duration.ofMillis(1), 10, 1,
-          "batch_threads", List.of(), false);
-      try (ServingFixture serving = ServingFixture.start(other,
-          ServingFixture.settings().withThreads(1), ServingFeatures.defaults().withBatching(four),
-          line -> { })) {
+      try (ServingFixture serving = oneWorkerServer(other, 4, Duration.ofMillis(1))) {
         float[][] images = ServingFixture.images(9, 23);
         String body = ServingFixture.imageInstances(images);
         ServingFixture.Answer alone = serving.post("/v1/models/mnist_cnn:predict", body);
@@ -292,6 +284,15 @@ class ServingBatchingTest {
         assertTrue(Double.isNaN(batches) || batches == 0, "no batch ran: " + sizes);
       }
     });
+  }
+
+  /** A batching server of its own on {@code folder}: one worker, one batch thread. */
+  private static ServingFixture oneWorkerServer(Path folder, int maxBatchSize,
+      Duration batchTimeout) {
+    BatchingParameters parameters = new BatchingParameters(maxBatchSize, batchTimeout, 10, 1,
+        "batch_threads", List.of(), false);
+    return ServingFixture.start(folder, ServingFixture.settings().withThreads(1),
+        ServingFeatures.defaults().withBatching(parameters), line -> { });
   }
 
   /** Every number of a JSON answer, depth first, objects' fields in order. */

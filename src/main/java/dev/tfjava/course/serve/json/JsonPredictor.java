@@ -8,6 +8,7 @@ import dev.tfjava.course.serve.core.TensorValues;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -40,16 +41,21 @@ public final class JsonPredictor {
   /**
    * Answers one {@code :predict} call through {@link PredictService#submit}: the body is read
    * before this returns; the future completes with the answer's bytes, or exceptionally with
-   * what the call met.
+   * what the call met. An answer that is not there at once (a call queued for its batch) is
+   * written as JSON on {@code later}, which keeps that work off the batch thread: the batch
+   * thread's time is every queued call's wait.
    */
-  public CompletableFuture<byte[]> submit(ModelSpec model, JsonPredictRequest.Body body) {
+  public CompletableFuture<byte[]> submit(ModelSpec model, Executor later,
+      JsonPredictRequest.Body body) {
     Call call;
     try {
       call = new Call(model, body);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
-    return service.submit(call.request).thenApply(call::answer);
+    CompletableFuture<PredictResponse> response = service.submit(call.request);
+    return response.isDone() ? response.thenApply(call::answer)
+        : response.thenApplyAsync(call::answer, later);
   }
 
   /** A scanned body as a request to the core, and how its answer is written back. */

@@ -251,7 +251,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
       runner.execute(() -> {
         CompletableFuture<RestApi.Response> answer;
         try {
-          answer = server.api().answer(running, taken, request);
+          answer = server.api().answer(running, taken, request, task -> onLoop(ctx, task));
         } catch (Error e) {
           leaveAdmission(bytes);
           throw e;
@@ -269,6 +269,18 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
       taken.release();
       leaveAdmission(bytes);
       respond(ctx, RestApi.Response.error(503, "The server is shutting down; retry later"), false);
+    }
+  }
+
+  /**
+   * Runs {@code task} on the connection's event loop; on the calling thread once the loop has
+   * stopped, so that whoever completes an answer (a batch thread) never meets the rejection.
+   */
+  private static void onLoop(ChannelHandlerContext ctx, Runnable task) {
+    try {
+      ctx.executor().execute(task);
+    } catch (RejectedExecutionException e) {
+      task.run();
     }
   }
 

@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 
@@ -74,10 +75,11 @@ final class RestApi {
 
   /**
    * Answers {@code route}; {@code body} is the request body, read (not released) before this
-   * returns. The future never fails: every outcome is a response. A predict call may complete
-   * later, on the thread that ran its batch.
+   * returns. The future never fails: every outcome is a response. A predict answer that comes
+   * later (from a batch) is written on {@code later}, not on the thread that ran the batch.
    */
-  CompletableFuture<Response> answer(RestRoute route, ByteBuf body, String what) {
+  CompletableFuture<Response> answer(RestRoute route, ByteBuf body, String what,
+      Executor later) {
     if (route.kind() == RestRoute.Kind.METRICS) {
       MetricsRoute page = metricsRoute.orElseThrow();
       return CompletableFuture.completedFuture(
@@ -94,7 +96,7 @@ final class RestApi {
             yield CompletableFuture.completedFuture(ModelMetadataJson.write(lease.model()));
           }
         }
-        case PREDICT -> predictor.submit(route.spec(), new JsonPredictRequest.Body() {
+        case PREDICT -> predictor.submit(route.spec(), later, new JsonPredictRequest.Body() {
           @Override public JsonParser open() throws IOException {
             return ServingJson.parser(new ByteBufInputStream(body.duplicate()));
           }
