@@ -262,7 +262,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         // once: no thread waits with a queued call. The admission lasts until the answer.
         answer.thenAccept(response -> {
           leaveAdmission(bytes);
-          ctx.executor().execute(() -> respond(ctx, response, alive));
+          onLoop(ctx, () -> respond(ctx, response, alive));
         });
       });
     } catch (RejectedExecutionException e) {
