@@ -18,6 +18,11 @@ import org.tensorflow.proto.TensorShapeProto;
  * must be finite, as on REST. Answers use the typed fields, as TF Serving's do by default.
  */
 public final class TensorProtoCodec {
+  /** How many decoded bytes one byte of a TensorProto may stand for (see requireEnvelope). */
+  static final long BYTES_PER_BYTE_SENT = 8;
+  /** What any tensor may decode to, however few bytes it was sent in (1 MiB). */
+  static final long ALWAYS_DECODED = 1 << 20;
+
   private TensorProtoCodec() {}
 
   /**
@@ -46,12 +51,17 @@ public final class TensorProtoCodec {
     }
     long count = 1;
     for (long d : shape) {
-      count = Math.multiplyExact(count, d);
+      if (d != 0 && count > maxElements / d) {
+        throw ServingException.invalidArgument(what + " has shape " + TensorSpec.formatShape(shape)
+            + ", more than the " + maxElements + " elements this server takes per tensor");
+      }
+      count *= d;
     }
     if (count > maxElements) {
       throw ServingException.invalidArgument(what + " has " + count + " elements; this server"
           + " takes at most " + maxElements + " per tensor");
     }
+    requireEnvelope(proto, spec.dtype(), count, what);
     int n = (int) count;
     ByteString content = proto.getTensorContent();
     if (!content.isEmpty()) {
@@ -220,6 +230,23 @@ public final class TensorProtoCodec {
         }
         return TensorValues.ofBooleans(shape, v);
       }
+    }
+  }
+
+  /**
+   * A proto with fewer values than its shape repeats the last one (TensorFlow's rule), so a few
+   * bytes could ask for gigabytes: what a tensor decodes to may be at most
+   * {@value #BYTES_PER_BYTE_SENT} times the bytes that carried it, or {@value #ALWAYS_DECODED}
+   * bytes. Sent in full, no dtype needs more (an int64 varint takes one byte or more).
+   */
+  private static void requireEnvelope(TensorProto proto, DataType dtype, long count, String what) {
+    long decoded = count * Math.max(1, elementBytes(dtype));
+    long allowed = Math.max(ALWAYS_DECODED, BYTES_PER_BYTE_SENT * (long) proto.getSerializedSize());
+    if (decoded > allowed) {
+      throw ServingException.invalidArgument(what + " asks for " + count + " elements ("
+          + decoded + " bytes) from a " + proto.getSerializedSize() + "-byte TensorProto; this"
+          + " server decodes at most " + BYTES_PER_BYTE_SENT + " bytes per byte sent (or "
+          + ALWAYS_DECODED + "): send the values instead of repeating the last one");
     }
   }
 

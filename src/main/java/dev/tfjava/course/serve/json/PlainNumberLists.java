@@ -55,7 +55,7 @@ final class PlainNumberLists extends JsonByteReader {
 
   /** A list whose opening bracket was read, at {@code depth}; false to decline. */
   private boolean list(int depth) {
-    if (depth >= ServingJson.MAX_DEPTH || rank >= 0 && depth >= rank) {
+    if (depth >= ServingJson.MAX_LIST_DEPTH || rank >= 0 && depth >= rank) {
       return false;
     }
     long n = 0;

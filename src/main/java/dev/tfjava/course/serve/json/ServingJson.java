@@ -27,6 +27,11 @@ import java.io.UncheckedIOException;
 public final class ServingJson {
   /** Far more than any tensor's rank (TensorFlow allows 254, real models use a handful). */
   public static final int MAX_DEPTH = 64;
+  /**
+   * The deepest list a request's value may be: Jackson counts the request's own object as one of
+   * the {@link #MAX_DEPTH} levels, and the byte-level reader must decline just where it fails.
+   */
+  public static final int MAX_LIST_DEPTH = MAX_DEPTH - 1;
   /** The longest float Java prints is 15 characters; 100 leaves room for any sane spelling. */
   public static final int MAX_NUMBER_LENGTH = 100;
 

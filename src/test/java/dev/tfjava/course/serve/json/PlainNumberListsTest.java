@@ -5,12 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import com.fasterxml.jackson.core.JsonParser;
-import dev.tfjava.course.serve.core.ServingException;
 import dev.tfjava.course.serve.core.ServingSignature;
 import dev.tfjava.course.serve.core.TensorSpec;
 import dev.tfjava.course.serve.core.TensorValues;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -33,64 +30,8 @@ class PlainNumberListsTest {
         Map.of());
   }
 
-  /** The outcome of decoding: the values' shape and bits, or the error message. */
-  private static String outcome(JsonPredictRequest.Body body, ServingSignature signature) {
-    try {
-      TensorValues v = JsonPredictRequest.scan(body).decode(signature).get("x");
-      StringBuilder text = new StringBuilder(TensorSpec.formatShape(v.shape()));
-      for (int i = 0; i < v.size(); i++) {
-        text.append(' ').append(switch (v.dtype()) {
-          case DT_FLOAT -> Integer.toHexString(Float.floatToRawIntBits(v.floats()[i]));
-          case DT_DOUBLE -> Long.toHexString(Double.doubleToRawLongBits(v.doubles()[i]));
-          default -> Integer.toString(v.ints()[i]);
-        });
-      }
-      return text.toString();
-    } catch (ServingException e) {
-      return "error: " + e.getMessage();
-    }
-  }
-
-  /** The same body with no bytes at hand: only the streaming parser reads it. */
-  private static JsonPredictRequest.Body streamedOnly(byte[] bytes) {
-    return new JsonPredictRequest.Body() {
-      @Override public JsonParser open() throws IOException {
-        return ServingJson.parser(bytes);
-      }
-    };
-  }
-
-  /**
-   * The same body inside a larger array, as a pooled server buffer holds it: at a position past
-   * the array's start, or in a slice whose index 0 is past it, or off the heap (no array).
-   */
-  private static JsonPredictRequest.Body inside(byte[] bytes, String how) {
-    byte[] padded = new byte[bytes.length + 11];
-    java.util.Arrays.fill(padded, (byte) '[');
-    System.arraycopy(bytes, 0, padded, 7, bytes.length);
-    return new JsonPredictRequest.Body() {
-      @Override public JsonParser open() throws IOException {
-        return ServingJson.parser(bytes);
-      }
-
-      @Override public ByteBuffer bytes() {
-        ByteBuffer at = ByteBuffer.wrap(padded, 7, bytes.length);
-        return switch (how) {
-          case "position" -> at;
-          case "slice" -> at.slice();
-          default -> ByteBuffer.allocateDirect(bytes.length).put(bytes).flip();
-        };
-      }
-    };
-  }
-
   private static void assertSameAsStreaming(String body, ServingSignature signature) {
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    String streamed = outcome(streamedOnly(bytes), signature);
-    assertEquals(streamed, outcome(JsonPredictRequest.Body.of(bytes), signature), body);
-    for (String how : List.of("position", "slice", "direct")) {
-      assertEquals(streamed, outcome(inside(bytes, how), signature), how + ": " + body);
-    }
+    DecodeOutcomes.assertSameAsStreaming(body.getBytes(StandardCharsets.UTF_8), signature, body);
   }
 
   @Test
@@ -120,7 +61,7 @@ class PlainNumberListsTest {
           signature(DataType.DT_FLOAT, -1, -1).inputs().get("x")), "the fast path reads " + rowsText);
       byte[] body = ("{\"instances\": " + rowsText + "}").getBytes(StandardCharsets.US_ASCII);
       for (String how : List.of("position", "slice")) {
-        ByteBuffer inside = inside(body, how).bytes();
+        ByteBuffer inside = DecodeOutcomes.inside(body, how).bytes();
         TopLevelScan.Keys keys = TopLevelScan.scan(inside.duplicate(), "serving_default");
         assertNotNull(PlainNumberLists.read(inside, keys.valueStart(), keys.valueEnd(),
             signature(DataType.DT_FLOAT, -1, -1).inputs().get("x")), how + ": " + rowsText);
@@ -144,6 +85,21 @@ class PlainNumberListsTest {
     }
     assertSameAsStreaming("{\"instances\": [[1, 2]]}", signature(DataType.DT_INT32, -1, 2));
     assertSameAsStreaming("{\"instances\": [[1, 2]], \"other\": [}", floats);
+  }
+
+  /** Found by PredictBodyFuzzTest: 64 lists decoded on the fast path but not in Jackson. */
+  @Test
+  void bothPathsStopAtTheSameNestingDepth() {
+    TensorSpec any = new TensorSpec("x", "x:0", DataType.DT_FLOAT, new long[0], true);
+    ServingSignature unknownRank = new ServingSignature("serving_default",
+        "tensorflow/serving/predict", Map.of("x", any), Map.of());
+    for (int depth : new int[] {62, 63, 64, 65}) {
+      String body = "{\"instances\": " + "[".repeat(depth) + "1" + "]".repeat(depth) + "}";
+      assertSameAsStreaming(body, unknownRank);
+      assertEquals(depth <= ServingJson.MAX_LIST_DEPTH, DecodeOutcomes.outcome(
+          JsonPredictRequest.Body.of(body.getBytes(StandardCharsets.US_ASCII)), unknownRank)
+          .startsWith("x["), "depth " + depth);
+    }
   }
 
   @Test
