@@ -95,11 +95,12 @@ public final class ServeCommand implements Callable<Integer> {
       description = "Largest request body accepted; larger is 413 (default: ${DEFAULT-VALUE}).")
   long maxBodyMb;
 
-  @Option(names = "--max-inflight-mb", defaultValue = "64", paramLabel = "MB",
+  @Option(names = "--max-inflight-mb", paramLabel = "MB",
       description = "Request bodies and gRPC messages held at once (arriving, queued or "
           + "running); a request whose Content-Length would pass it is 503 without its body "
-          + "being read, a gRPC call UNAVAILABLE (default: ${DEFAULT-VALUE}).")
-  long maxInFlightMb;
+          + "being read, a gRPC call UNAVAILABLE, a larger gRPC message RESOURCE_EXHAUSTED "
+          + "(default: a quarter of the Java heap, at least 128 and below 2048).")
+  Long maxInFlightMb;
 
   @Option(names = "--intra-op-threads", defaultValue = "1", paramLabel = "N",
       description = "TensorFlow threads inside one op (default: ${DEFAULT-VALUE}: requests run side "
@@ -216,7 +217,9 @@ public final class ServeCommand implements Callable<Integer> {
     check(queue >= 1 && queue <= MAX_QUEUE, "--queue must be 1-" + MAX_QUEUE + ", got " + queue);
     check(maxBodyMb >= 1 && maxBodyMb <= MAX_BODY_MB,
         "--max-body-mb must be 1-" + MAX_BODY_MB + ", got " + maxBodyMb);
-    check(maxInFlightMb >= maxBodyMb && maxInFlightMb <= MAX_IN_FLIGHT_MB,
+    long inFlightBytes = maxInFlightMb == null
+        ? Math.max(ServingServer.defaultMaxInFlightBytes(), maxBodyMb << 20) : maxInFlightMb << 20;
+    check(maxInFlightMb == null || maxInFlightMb >= maxBodyMb && maxInFlightMb <= MAX_IN_FLIGHT_MB,
         "--max-inflight-mb must be at least --max-body-mb (" + maxBodyMb + ") and at most "
             + MAX_IN_FLIGHT_MB + ", got " + maxInFlightMb);
     check(intraOpThreads >= 0 && intraOpThreads <= MAX_THREADS,
@@ -234,7 +237,7 @@ public final class ServeCommand implements Callable<Integer> {
     ServingServer.Settings settings = ServingServer.Settings.defaults(host, port)
         .withQueueCapacity(queue)
         .withMaxBodyBytes(maxBodyMb << 20)
-        .withMaxInFlightBytes(maxInFlightMb << 20)
+        .withMaxInFlightBytes(inFlightBytes)
         .withPollInterval(Duration.ofMillis(Math.round(pollSeconds * 1000)))
         .withGrpcPort(grpcPort);
     return threads == null ? settings : settings.withThreads(threads);

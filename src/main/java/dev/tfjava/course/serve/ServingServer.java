@@ -58,12 +58,13 @@ public final class ServingServer implements AutoCloseable {
     /**
      * Defaults: 4 workers per core (each request runs TensorFlow on one thread, so requests
      * overlap; measured best on 2 cores, see BENCHMARKS.md), 256 queued requests, 16 MiB bodies
-     * and 64 MiB of them in flight, a scan every 2 s, 10 s for a head, 60 s for a body, 60 s idle;
+     * and {@link #defaultMaxInFlightBytes} of them in flight,
+     * a scan every 2 s, 10 s for a head, 60 s for a body, 60 s idle;
      * no gRPC server (see {@link #withGrpcPort}), whose messages may be as large as TF Serving's.
      */
     public static Settings defaults(String host, int port) {
       return new Settings(host, port, 4 * Runtime.getRuntime().availableProcessors(), 256,
-          DEFAULT_MAX_BODY_MB << 20, Duration.ofSeconds(2), DEFAULT_MAX_IN_FLIGHT_MB << 20,
+          DEFAULT_MAX_BODY_MB << 20, Duration.ofSeconds(2), defaultMaxInFlightBytes(),
           Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofSeconds(60), -1,
           GrpcServer.TF_SERVING_MAX_MESSAGE_BYTES);
     }
@@ -113,8 +114,20 @@ public final class ServingServer implements AutoCloseable {
 
   /** The default body limit: a 100-image MNIST request is about 0.5 MB. */
   public static final long DEFAULT_MAX_BODY_MB = 16;
-  /** The default budget of bodies in flight: four maximum-size requests. */
-  public static final long DEFAULT_MAX_IN_FLIGHT_MB = 64;
+  /** The smallest default budget of bodies in flight: a 64 MiB gRPC message and room beside it. */
+  public static final long MIN_DEFAULT_IN_FLIGHT_BYTES = 128L << 20;
+
+  /**
+   * The default budget of request bytes in flight: a quarter of the Java heap, at least
+   * {@link #MIN_DEFAULT_IN_FLIGHT_BYTES} and less than 2 GiB (TF Serving's largest message), so
+   * that a message a TF Serving client may send (64 MB is common) is not refused at the defaults;
+   * the heap must hold each admitted message once more while it is decoded.
+   */
+  public static long defaultMaxInFlightBytes() {
+    long quarterHeap = Runtime.getRuntime().maxMemory() / 4;
+    return Math.min(Math.max(quarterHeap, MIN_DEFAULT_IN_FLIGHT_BYTES),
+        GrpcServer.TF_SERVING_MAX_MESSAGE_BYTES);
+  }
 
   /** How long {@link #close()} waits for running requests. */
   private static final Duration DRAIN = Duration.ofSeconds(10);

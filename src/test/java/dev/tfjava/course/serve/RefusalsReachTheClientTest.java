@@ -30,6 +30,8 @@ class RefusalsReachTheClientTest {
   private static final String LSTM = "/v1/models/lstm:predict";
   /** The body: 85 MB, five times the default limit. */
   private static final long BIG = 85_000_000;
+  /** Four maximum-size bodies: the holders below fill it with a few connections. */
+  private static final long IN_FLIGHT = 4 * (ServingServer.DEFAULT_MAX_BODY_MB << 20);
 
   @TempDir
   static Path models;
@@ -37,7 +39,8 @@ class RefusalsReachTheClientTest {
 
   @BeforeAll
   static void start() {
-    serving = ServingFixture.start(models, ServingFixture.settings());
+    serving = ServingFixture.start(models, ServingFixture.settings()
+        .withMaxInFlightBytes(IN_FLIGHT));
   }
 
   @AfterAll
@@ -59,7 +62,7 @@ class RefusalsReachTheClientTest {
   void aClientWritingItsWholeBodyBeforeReadingGetsThe503WhenTheByteBudgetIsFull() {
     assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
       long limit = ServingServer.DEFAULT_MAX_BODY_MB << 20;
-      long holders = (ServingServer.DEFAULT_MAX_IN_FLIGHT_MB << 20) / limit;
+      long holders = IN_FLIGHT / limit;
       List<RawHttp> holding = new ArrayList<>();
       try {
         // Maximum-size bodies on their way fill the budget of bytes in flight.

@@ -79,7 +79,9 @@ public final class JsonPredictRequest {
     ByteBuffer bytes = body.bytes();
     TopLevelScan.Keys keys = bytes == null ? null
         : TopLevelScan.scan(bytes.duplicate(), Signature.DEFAULT_KEY);
-    if (keys == null) {
+    if (keys == null || keys.instances() == keys.inputs()) {
+      // Declined, or an error to report: the scan skips values unchecked, so the streaming
+      // parser says what is wrong (a malformed body before a missing or doubled key).
       keys = parsedKeys(body);
     }
     if (keys.instances() && keys.inputs()) {

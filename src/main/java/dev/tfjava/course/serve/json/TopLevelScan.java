@@ -29,7 +29,8 @@ final class TopLevelScan extends JsonByteReader {
   private static final boolean[] PASSED = new boolean[256];
 
   static {
-    for (int b = 0x20; b < 256; b++) {
+    // Printable ASCII only: a byte past 0x7f outside a string is never JSON (the scan declines).
+    for (int b = 0x20; b < 0x80; b++) {
       PASSED[b] = b != '"' && b != '[' && b != ']' && b != '{' && b != '}';
     }
   }

@@ -9,7 +9,6 @@ import dev.tfjava.course.serve.core.ErrorCode;
 import dev.tfjava.course.serve.core.ServingException;
 import dev.tfjava.course.serve.core.TensorSpec;
 import dev.tfjava.course.serve.core.TensorValues;
-import java.util.Map;
 import org.tensorflow.proto.TensorProto;
 import tensorflow.serving.Predict;
 
@@ -30,11 +29,11 @@ class TensorProtoCodecFuzzTest {
     }
     long allowed = Math.max(TensorProtoCodec.ALWAYS_DECODED,
         TensorProtoCodec.BYTES_PER_BYTE_SENT * input.length);
-    for (Map.Entry<String, TensorProto> given : request.getInputsMap().entrySet()) {
-      TensorProto proto = given.getValue();
+    for (TensorProto proto : request.getInputsMap().values()) {
       for (TensorSpec spec : new TensorSpec[] {
-          new TensorSpec(given.getKey(), "x:0", proto.getDtype(), new long[0], true),
-          new TensorSpec(given.getKey(), "x:0", org.tensorflow.proto.DataType.DT_FLOAT,
+          // The alias is the signature's (the server checks the request's names against it).
+          new TensorSpec("x", "x:0", proto.getDtype(), new long[0], true),
+          new TensorSpec("x", "x:0", org.tensorflow.proto.DataType.DT_FLOAT,
               new long[] {-1, 784}, false)}) {
         try {
           TensorValues values = TensorProtoCodec.decode(proto, spec, Integer.MAX_VALUE - 16L);

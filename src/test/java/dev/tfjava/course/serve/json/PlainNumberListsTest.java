@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tfjava.course.serve.core.ServingSignature;
 import dev.tfjava.course.serve.core.TensorSpec;
@@ -85,6 +86,25 @@ class PlainNumberListsTest {
     }
     assertSameAsStreaming("{\"instances\": [[1, 2]]}", signature(DataType.DT_INT32, -1, 2));
     assertSameAsStreaming("{\"instances\": [[1, 2]], \"other\": [}", floats);
+  }
+
+  /**
+   * Found by PredictBodyFuzzTest: a 0xFF byte (or any byte the scan skips unchecked) in a body
+   * without 'instances' was "Missing 'inputs' or 'instances' key" on the fast path and a parse
+   * error naming the byte in Jackson.
+   */
+  @Test
+  void aMalformedBodyWithoutTheKeysIsTheSameParseError() {
+    ServingSignature floats = signature(DataType.DT_FLOAT, -1);
+    for (String body : List.of("{\"instanceq\": [1\u00ff]}", "{\"instanceq\": [1x]}",
+        "{\"instances\": [1], \"inputs\": [2, x]}", "{\"other\": [1]}")) {
+      assertSameAsStreaming(body, floats);
+    }
+    byte[] ff = {'{', '"', 'i', 'n', 's', 't', 'a', 'n', 'c', 'e', 'q', '"', ':', '[', '1',
+        (byte) 0xff, ']', '}'};
+    DecodeOutcomes.assertSameAsStreaming(ff, floats, "0xff");
+    assertTrue(DecodeOutcomes.outcome(JsonPredictRequest.Body.of(ff), floats)
+        .contains("JSON Parse error"));
   }
 
   /** Found by PredictBodyFuzzTest: 64 lists decoded on the fast path but not in Jackson. */

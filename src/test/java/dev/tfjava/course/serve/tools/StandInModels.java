@@ -10,7 +10,10 @@ import java.util.Map;
 import org.tensorflow.Graph;
 import org.tensorflow.Session;
 import org.tensorflow.Signature;
+import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.types.TFloat32;
 
 /**
  * Untrained models for the serving tests and benchmark, built by the lessons' own graph builders
@@ -50,6 +53,20 @@ public final class StandInModels {
           SequenceModel.Config.notebook(cell, 0.001f), new Seeds(seed));
       return export(graph, SavedModels.predictSignature(Map.of("X", model.x()),
           Map.of("outputs", model.outputs())), root, name);
+    }
+  }
+
+  /**
+   * Exports {@code X} float [-1,-1] → {@code sum} float [-1], each row's sum: a model whose cost is
+   * its input's bytes, for messages of any size (GrpcLargeMessageTest).
+   */
+  public static Path exportRowSum(Path root, String name) {
+    try (Graph graph = new Graph()) {
+      Ops tf = Ops.create(graph);
+      Placeholder<TFloat32> x = tf.placeholder(TFloat32.class,
+          Placeholder.shape(Shape.of(-1, -1)));
+      return export(graph, SavedModels.predictSignature(Map.of("X", x),
+          Map.of("sum", tf.reduceSum(x, tf.constant(1)))), root, name);
     }
   }
 
