@@ -1,11 +1,10 @@
 package dev.tfjava.course.serve.config;
 
-import com.google.protobuf.Descriptors.FieldDescriptor;
-import com.google.protobuf.DynamicMessage;
-import com.google.protobuf.Message;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import tensorflow.serving.BatchingParametersOuterClass;
 
 /**
  * TF Serving's {@code BatchingParameters} ({@code --batching_parameters_file}), with its defaults
@@ -45,27 +44,27 @@ public record BatchingParameters(int maxBatchSize, Duration batchTimeout, int ma
    *     an unreadable or malformed file or a value out of range
    */
   public static BatchingParameters read(Path file) {
-    DynamicMessage message = ConfigFiles.read(OPTION, file,
-        ServingConfigProtos.BATCHING_PARAMETERS);
-    Fields fields = new Fields(message, file);
+    BatchingParametersOuterClass.BatchingParameters message = ConfigFiles.read(OPTION, file,
+        BatchingParametersOuterClass.BatchingParameters.newBuilder()).build();
     BatchingParameters defaults = defaults();
-    if (fields.bool("enable_large_batch_splitting") || fields.present("max_execution_batch_size")) {
+    if (message.getEnableLargeBatchSplitting().getValue() || message.hasMaxExecutionBatchSize()) {
       throw ConfigFiles.invalid(OPTION, file, "enable_large_batch_splitting and"
           + " max_execution_batch_size are not supported (a request larger than max_batch_size"
           + " runs on its own, in slices); remove them");
     }
-    int maxBatch = (int) fields.int64("max_batch_size", defaults.maxBatchSize(), 1, MAX_BATCH_SIZE);
-    long timeout = fields.int64("batch_timeout_micros", 0, 0, MAX_TIMEOUT_MICROS);
-    int enqueued = (int) fields.int64("max_enqueued_batches", defaults.maxEnqueuedBatches(), 1,
+    int maxBatch = (int) int64(file, "max_batch_size", message.hasMaxBatchSize()
+        ? message.getMaxBatchSize().getValue() : defaults.maxBatchSize(), 1, MAX_BATCH_SIZE);
+    long timeout = int64(file, "batch_timeout_micros",
+        message.getBatchTimeoutMicros().getValue(), 0, MAX_TIMEOUT_MICROS);
+    int enqueued = (int) int64(file, "max_enqueued_batches", message.hasMaxEnqueuedBatches()
+        ? message.getMaxEnqueuedBatches().getValue() : defaults.maxEnqueuedBatches(), 1,
         MAX_ENQUEUED);
-    int threads = (int) fields.int64("num_batch_threads", defaults.numBatchThreads(), 1,
-        MAX_THREADS);
-    String pool = fields.string("thread_pool_name", defaults.threadPoolName());
-    FieldDescriptor sizesField = message.getDescriptorForType().findFieldByName(
-        "allowed_batch_sizes");
-    List<Integer> sizes = new java.util.ArrayList<>();
-    for (int i = 0; i < message.getRepeatedFieldCount(sizesField); i++) {
-      long size = (Long) message.getRepeatedField(sizesField, i);
+    int threads = (int) int64(file, "num_batch_threads", message.hasNumBatchThreads()
+        ? message.getNumBatchThreads().getValue() : defaults.numBatchThreads(), 1, MAX_THREADS);
+    String pool = message.getThreadPoolName().getValue().isEmpty() ? defaults.threadPoolName()
+        : message.getThreadPoolName().getValue();
+    List<Integer> sizes = new ArrayList<>();
+    for (long size : message.getAllowedBatchSizesList()) {
       long previous = sizes.isEmpty() ? 0 : sizes.get(sizes.size() - 1);
       if (size <= previous) {
         throw ConfigFiles.invalid(OPTION, file, "allowed_batch_sizes must be positive and"
@@ -78,7 +77,16 @@ public record BatchingParameters(int maxBatchSize, Duration batchTimeout, int ma
           + sizes.get(sizes.size() - 1) + ") must equal max_batch_size (" + maxBatch + ")");
     }
     return new BatchingParameters(maxBatch, Duration.ofNanos(timeout * 1000), enqueued, threads,
-        pool, sizes, fields.bool("pad_variable_length_inputs"));
+        pool, sizes, message.getPadVariableLengthInputs());
+  }
+
+  /** {@code value} when it is in [min, max]; else a one-line error naming the field. */
+  private static long int64(Path file, String name, long value, long min, long max) {
+    if (value < min || value > max) {
+      throw ConfigFiles.invalid(OPTION, file, name + " must be " + min + "-" + max + ", got "
+          + value);
+    }
+    return value;
   }
 
   /** The batch size a batch of {@code rows} instances runs at: the next allowed size, or rows. */
@@ -89,47 +97,5 @@ public record BatchingParameters(int maxBatchSize, Duration batchTimeout, int ma
       }
     }
     return rows;
-  }
-
-  /** Field access on the parsed message, with range checks that name the field. */
-  private record Fields(DynamicMessage message, Path file) {
-    boolean present(String name) {
-      return message.hasField(field(name));
-    }
-
-    /** A wrapper field's {@code value} ({@code Int64Value} etc.), or null when absent. */
-    Object wrapped(String name) {
-      if (!present(name)) {
-        return null;
-      }
-      Message wrapper = (Message) message.getField(field(name));
-      return wrapper.getField(wrapper.getDescriptorForType().findFieldByName("value"));
-    }
-
-    long int64(String name, long fallback, long min, long max) {
-      Object value = wrapped(name);
-      long n = value == null ? fallback : (Long) value;
-      if (n < min || n > max) {
-        throw ConfigFiles.invalid(OPTION, file, name + " must be " + min + "-" + max + ", got "
-            + n);
-      }
-      return n;
-    }
-
-    String string(String name, String fallback) {
-      Object value = wrapped(name);
-      return value == null || ((String) value).isEmpty() ? fallback : (String) value;
-    }
-
-    boolean bool(String name) {
-      Object value = message.getField(field(name));
-      return value instanceof Message wrapper
-          ? (Boolean) wrapper.getField(wrapper.getDescriptorForType().findFieldByName("value"))
-          : (Boolean) value;
-    }
-
-    private FieldDescriptor field(String name) {
-      return message.getDescriptorForType().findFieldByName(name);
-    }
   }
 }

@@ -1,7 +1,6 @@
 package dev.tfjava.course.serve.config;
 
-import com.google.protobuf.Descriptors.Descriptor;
-import com.google.protobuf.DynamicMessage;
+import com.google.protobuf.Message;
 import com.google.protobuf.TextFormat;
 import dev.tfjava.course.CourseException;
 import java.io.IOException;
@@ -14,11 +13,13 @@ final class ConfigFiles {
   private ConfigFiles() {}
 
   /**
-   * The message in {@code file}.
+   * The message in {@code file}, parsed into {@code builder} (one of TF Serving's compiled
+   * messages) strictly: unknown fields and a singular field given twice are errors, as in
+   * TF Serving's C++ parser.
    *
    * @throws CourseException bad input (exit 2) for a missing, unreadable or malformed file
    */
-  static DynamicMessage read(String option, Path file, Descriptor type) {
+  static <B extends Message.Builder> B read(String option, Path file, B builder) {
     String text;
     try {
       text = Files.readString(file, StandardCharsets.UTF_8);
@@ -26,10 +27,16 @@ final class ConfigFiles {
       throw CourseException.badInput(option + " " + file + ": cannot read it (" + e + ")");
     }
     try {
-      return ServingConfigProtos.parse(type, text);
+      TextFormat.Parser.newBuilder()
+          .setSingularOverwritePolicy(TextFormat.Parser.SingularOverwritePolicy
+              .FORBID_SINGULAR_OVERWRITES)
+          .build()
+          .merge(text, builder);
+      return builder;
     } catch (TextFormat.ParseException e) {
       throw CourseException.badInput(option + " " + file + ": not a text-format "
-          + type.getName() + ": " + e.getMessage().replaceAll("\\s*\n\\s*", " "));
+          + builder.getDescriptorForType().getName() + ": "
+          + e.getMessage().replaceAll("\\s*\n\\s*", " "));
     }
   }
 

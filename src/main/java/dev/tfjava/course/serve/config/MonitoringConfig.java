@@ -1,9 +1,8 @@
 package dev.tfjava.course.serve.config;
 
-import com.google.protobuf.Descriptors.FieldDescriptor;
-import com.google.protobuf.DynamicMessage;
 import java.nio.file.Path;
 import java.util.Optional;
+import tensorflow.serving.MonitoringConfigOuterClass;
 
 /**
  * TF Serving's {@code --monitoring_config_file}: whether the REST port serves Prometheus metrics,
@@ -41,16 +40,11 @@ public record MonitoringConfig(boolean prometheusEnabled, String path) {
    * @throws dev.tfjava.course.CourseException bad input for an unreadable or malformed file
    */
   public static MonitoringConfig read(Path file) {
-    DynamicMessage config = ConfigFiles.read(OPTION, file, ServingConfigProtos.MONITORING_CONFIG);
-    FieldDescriptor prometheusField = config.getDescriptorForType()
-        .findFieldByName("prometheus_config");
-    DynamicMessage prometheus = (DynamicMessage) config.getField(prometheusField);
-    boolean enable = (Boolean) prometheus.getField(
-        prometheus.getDescriptorForType().findFieldByName("enable"));
-    String path = (String) prometheus.getField(
-        prometheus.getDescriptorForType().findFieldByName("path"));
+    MonitoringConfigOuterClass.PrometheusConfig prometheus = ConfigFiles.read(OPTION, file,
+        MonitoringConfigOuterClass.MonitoringConfig.newBuilder()).getPrometheusConfig();
+    String path = prometheus.getPath();
     try {
-      return new MonitoringConfig(enable, path.isEmpty() ? DEFAULT_PATH : path);
+      return new MonitoringConfig(prometheus.getEnable(), path.isEmpty() ? DEFAULT_PATH : path);
     } catch (IllegalArgumentException e) {
       throw ConfigFiles.invalid(OPTION, file, e.getMessage());
     }
