@@ -67,11 +67,14 @@ public final class JsonPredictRequest {
   private final Body body;
   private final TopLevelScan.Keys keys;
   private final Format format;
+  /** Whether the keys came from the byte-level scan, which skips over values unchecked. */
+  private final boolean scanned;
 
-  private JsonPredictRequest(Body body, TopLevelScan.Keys keys, Format format) {
+  private JsonPredictRequest(Body body, TopLevelScan.Keys keys, Format format, boolean scanned) {
     this.body = body;
     this.keys = keys;
     this.format = format;
+    this.scanned = scanned;
   }
 
   /** Checks the body's top level; any problem is an INVALID_ARGUMENT naming it. */
@@ -79,6 +82,7 @@ public final class JsonPredictRequest {
     ByteBuffer bytes = body.bytes();
     TopLevelScan.Keys keys = bytes == null ? null
         : TopLevelScan.scan(bytes.duplicate(), Signature.DEFAULT_KEY);
+    boolean scanned = keys != null;
     if (keys == null || keys.instances() == keys.inputs()) {
       // Declined, or an error to report: the scan skips values unchecked, so the streaming
       // parser says what is wrong (a malformed body before a missing or doubled key).
@@ -91,7 +95,8 @@ public final class JsonPredictRequest {
     if (!keys.instances() && !keys.inputs()) {
       throw ServingException.invalidArgument("Missing 'inputs' or 'instances' key");
     }
-    return new JsonPredictRequest(body, keys, keys.instances() ? Format.ROW : Format.COLUMNAR);
+    return new JsonPredictRequest(body, keys, keys.instances() ? Format.ROW : Format.COLUMNAR,
+        scanned);
   }
 
   /** The top level's keys by the streaming parser, which names any problem it meets. */
@@ -147,6 +152,19 @@ public final class JsonPredictRequest {
    * here.
    */
   public Map<String, TensorValues> decode(ServingSignature signature) {
+    try {
+      return decodeValues(signature);
+    } catch (ServingException e) {
+      if (scanned) {
+        // The streaming parser would have stopped at a malformed body before any value's
+        // problem: report what it reports (found by PredictBodyFuzzTest).
+        parsedKeys(body);
+      }
+      throw e;
+    }
+  }
+
+  private Map<String, TensorValues> decodeValues(ServingSignature signature) {
     if (keys.valueStart() >= 0 && signature.inputs().size() == 1) {
       Map.Entry<String, TensorSpec> input = signature.inputs().entrySet().iterator().next();
       TensorValues plain = PlainNumberLists.read(body.bytes(), keys.valueStart(), keys.valueEnd(),

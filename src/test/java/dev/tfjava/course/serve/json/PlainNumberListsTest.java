@@ -100,6 +100,10 @@ class PlainNumberListsTest {
         "{\"instances\": [1], \"inputs\": [2, x]}", "{\"other\": [1]}")) {
       assertSameAsStreaming(body, floats);
     }
+    // A value's own problem (here: not an object of the two inputs) after a flaw further on.
+    assertSameAsStreaming("{\"inputs\": [{\"x\": 1.0}]instances, [1ew-3]}", new ServingSignature(
+        "serving_default", "tensorflow/serving/predict", Map.of("x", floats.inputs().get("x"),
+            "y", floats.inputs().get("x")), Map.of()));
     byte[] ff = {'{', '"', 'i', 'n', 's', 't', 'a', 'n', 'c', 'e', 'q', '"', ':', '[', '1',
         (byte) 0xff, ']', '}'};
     DecodeOutcomes.assertSameAsStreaming(ff, floats, "0xff");
