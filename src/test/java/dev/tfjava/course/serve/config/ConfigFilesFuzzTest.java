@@ -1,0 +1,51 @@
+package dev.tfjava.course.serve.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.tfjava.course.CourseException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * Any bytes as one of the text-format files `lessons serve` reads (byte 0 picks which:
+ * --model-config-file, --batching-parameters-file, --monitoring-config-file): a configuration or
+ * a bad-input error (exit 2) on one line naming the option, never another exception.
+ */
+class ConfigFilesFuzzTest {
+  private static final Path FILE;
+
+  static {
+    try {
+      FILE = Files.createTempFile("fuzz", ".config");
+      FILE.toFile().deleteOnExit();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @FuzzTest
+  void anyFileIsAConfigOrAOneLineError(byte[] input) throws IOException {
+    if (input.length == 0) {
+      return;
+    }
+    Files.write(FILE, Arrays.copyOfRange(input, 1, input.length));
+    int which = (input[0] & 0xff) % 3;
+    try {
+      switch (which) {
+        case 0 -> ModelConfigFile.read(FILE);
+        case 1 -> BatchingParameters.read(FILE);
+        default -> MonitoringConfig.read(FILE);
+      }
+    } catch (CourseException e) {
+      assertEquals(CourseException.BAD_INPUT, e.exitCode(), e.getMessage());
+      assertTrue(e.getMessage().indexOf('\n') < 0 && e.getMessage().indexOf('\r') < 0,
+          e.getMessage());
+      assertTrue(e.getMessage().startsWith("--"), e.getMessage());
+    }
+  }
+}
