@@ -23,10 +23,13 @@ abstract class JsonByteReader {
     this.end = base + end;
   }
 
-  /** The next byte that is not JSON whitespace, consumed; -1 at the end. */
+  /**
+   * The next byte that is not JSON whitespace, consumed, as 0-255; -1 at the end (only there: a
+   * 0xFF byte read as a signed -1 ended a body early, found by PredictBodyFuzzTest).
+   */
   final int next() {
     while (at < end) {
-      int b = bytes[at++];
+      int b = bytes[at++] & 0xff;
       if (!isWhitespace(b)) {
         return b;
       }

@@ -107,6 +107,12 @@ class PlainNumberListsTest {
     byte[] ff = {'{', '"', 'i', 'n', 's', 't', 'a', 'n', 'c', 'e', 'q', '"', ':', '[', '1',
         (byte) 0xff, ']', '}'};
     DecodeOutcomes.assertSameAsStreaming(ff, floats, "0xff");
+    // A 0xFF byte after the body's object was taken for its end, and the body decoded.
+    byte[] trailing = "{\"instances\": [1, 2]}\u0000".getBytes(StandardCharsets.ISO_8859_1);
+    trailing[trailing.length - 1] = (byte) 0xff;
+    DecodeOutcomes.assertSameAsStreaming(trailing, floats, "trailing 0xff");
+    assertTrue(DecodeOutcomes.outcome(JsonPredictRequest.Body.of(trailing), floats)
+        .startsWith("error"));
     assertTrue(DecodeOutcomes.outcome(JsonPredictRequest.Body.of(ff), floats)
         .contains("JSON Parse error"));
   }
