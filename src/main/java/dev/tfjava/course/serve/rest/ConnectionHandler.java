@@ -7,7 +7,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.PrematureChannelClosureException;
-import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
@@ -19,9 +18,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.codec.http.QueryStringDecoder;
-import io.netty.handler.codec.http.TooLongHttpHeaderException;
-import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.time.Duration;
@@ -29,8 +25,6 @@ import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One HTTP/1.1 connection, driven on its event loop: the request head and body are decoded there
@@ -50,13 +44,6 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   private enum State { IDLE, HEAD, BODY, RUNNING, WRITING, DRAINING }
 
   /**
-   * Predict bodies up to this size are received on the Java heap, where the JSON fast path reads
-   * them as an array; larger ones (and chunked ones, whose size is not known) stay off-heap, so a
-   * few maximum-size bodies do not need a heap that large (the documented memory envelope).
-   */
-  private static final long HEAP_BODY_BYTES = 1 << 20;
-
-  /**
    * With batching, predict bodies up to this size are decoded and queued right on the event loop
    * (tens of microseconds): no worker is woken for a call that only waits for its batch.
    */
@@ -66,25 +53,16 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   private final LingeringClose linger;
   private ChannelHandlerContext self;
   private State state = State.IDLE;
-  private ScheduledFuture<?> timer;
-  private long timerGeneration;
+  private final PhaseTimer timer = new PhaseTimer();
+  private final RequestIntake request;
   /** Requests a pipelining client sent while one was running, replayed in order. */
   private final ArrayDeque<Object> queued = new ArrayDeque<>();
   private boolean inputClosed;
 
-  // The request being received.
-  private String what;
-  private RestRoute route;
-  private HttpError routeError;
-  private boolean keepAlive;
-  private boolean admitted;
-  private long reserved;
-  private long received;
-  private ByteBuf body;
-
   ConnectionHandler(Server server) {
     this.server = server;
     this.linger = new LingeringClose(server.limits());
+    this.request = new RequestIntake(server);
   }
 
   /**
@@ -130,15 +108,17 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   private void handle(ChannelHandlerContext ctx, Object msg) {
     try {
       if (msg instanceof HttpObject http && http.decoderResult().isFailure()) {
-        framingError(ctx, http.decoderResult().cause());
+        framingError(ctx, HttpError.framing(http.decoderResult().cause()));
         return;
       }
-      if (msg instanceof HttpRequest request) {
-        startRequest(ctx, request);
+      if (msg instanceof HttpRequest head) {
+        startRequest(ctx, head);
       }
       if (msg instanceof HttpContent content && state == State.BODY) {
-        addBody(ctx, content.content());
-        if (state == State.BODY && content instanceof LastHttpContent) {
+        HttpError refusal = request.add(content.content());
+        if (refusal != null) {
+          refuse(ctx, refusal);
+        } else if (content instanceof LastHttpContent) {
           bodyComplete(ctx);
         }
       }
@@ -147,55 +127,18 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
-  private void startRequest(ChannelHandlerContext ctx, HttpRequest request) {
+  private void startRequest(ChannelHandlerContext ctx, HttpRequest head) {
     state = State.BODY;
     schedule(ctx, server.limits().bodyTimeout());
-    what = request.method() + " " + abbreviate(request.uri());
-    keepAlive = HttpUtil.isKeepAlive(request);
-    received = 0;
-    try {
-      route = server.api().route(request.method().name(),
-          new QueryStringDecoder(request.uri()).path());
-      routeError = null;
-    } catch (HttpError e) {
-      route = null;
-      routeError = e;
-    } catch (IllegalArgumentException e) {
-      route = null;
-      routeError = new HttpError(400, "Bad URL " + abbreviate(request.uri()) + ": "
-          + e.getMessage());
-    }
-    long length = HttpUtil.getContentLength(request, -1L);
-    long limit = server.limits().maxBodyBytes();
-    if (length > limit) {
-      refuse(ctx, tooLarge());
+    HttpError refusal = request.start(ctx, head);
+    if (refusal != null) {
+      refuse(ctx, refusal);
       return;
     }
-    if (routeError == null) {
-      if (server.core().closing().getAsBoolean()) {
-        refuse(ctx, new HttpError(503, "The server is shutting down; retry later"));
-        return;
-      }
-      if (!server.core().admission().tryEnter()) {
-        refuse(ctx, overloaded("all workers busy and the queue full"));
-        return;
-      }
-      admitted = true;
-      if (route.kind() == RestRoute.Kind.PREDICT) {
-        if (length > 0 && !server.core().admission().tryReserve(length)) {
-          refuse(ctx, overloaded("too many request bytes in flight"));
-          return;
-        }
-        reserved = Math.max(length, 0);
-        body = length < 0 ? ctx.alloc().directBuffer(8192, (int) limit)
-            : length <= HEAP_BODY_BYTES ? ctx.alloc().heapBuffer((int) length, (int) length)
-            : ctx.alloc().directBuffer((int) length, (int) length);
-      }
-    }
-    if (HttpUtil.is100ContinueExpected(request)) {
-      if (routeError != null) {
+    if (HttpUtil.is100ContinueExpected(head)) {
+      if (request.routeError() != null) {
         // The final answer instead of 100: the client need not send a body nobody reads.
-        refuse(ctx, routeError);
+        refuse(ctx, request.routeError());
         return;
       }
       ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
@@ -203,44 +146,19 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
-  private void addBody(ChannelHandlerContext ctx, ByteBuf content) {
-    int n = content.readableBytes();
-    received += n;
-    if (received > server.limits().maxBodyBytes()) {
-      refuse(ctx, tooLarge());
-      return;
-    }
-    if (body == null) {
-      return; // an error answered once the body is in, or a GET: nothing to keep
-    }
-    if (received > reserved) {
-      // A chunked body: its bytes are reserved as they come.
-      if (!server.core().admission().tryReserve(received - reserved)) {
-        refuse(ctx, overloaded("too many request bytes in flight"));
-        return;
-      }
-      reserved = received;
-    }
-    body.writeBytes(content);
-  }
-
   private void bodyComplete(ChannelHandlerContext ctx) {
-    if (routeError != null) {
-      respond(ctx, RestApi.Response.error(routeError), keepAlive);
+    if (request.routeError() != null) {
+      respond(ctx, RestApi.Response.error(request.routeError()), request.keepAlive());
       return;
     }
     state = State.RUNNING;
-    cancelTimer();
+    timer.cancel();
     ctx.channel().config().setAutoRead(false);
     // From here on the call owns the body and the admission, and gives them back.
-    RestRoute running = route;
-    ByteBuf taken = body == null ? Unpooled.EMPTY_BUFFER : body;
-    long bytes = reserved;
-    String request = what;
-    boolean alive = keepAlive;
-    body = null;
-    reserved = 0;
-    admitted = false;
+    RequestIntake.Taken call = request.take();
+    RestRoute running = call.route();
+    ByteBuf taken = call.body();
+    long bytes = call.reservedBytes();
     // A call the batcher only queues is queued from here; anything that may run TensorFlow goes
     // to a worker, so that the event loop never waits for a run.
     boolean queuedHere = running.kind() == RestRoute.Kind.PREDICT
@@ -251,7 +169,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
       runner.execute(() -> {
         CompletableFuture<RestApi.Response> answer;
         try {
-          answer = server.api().answer(running, taken, request, task -> onLoop(ctx, task));
+          answer = server.api().answer(running, taken, call.what(), task -> onLoop(ctx, task));
         } catch (Error e) {
           leaveAdmission(bytes);
           throw e;
@@ -262,7 +180,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         // once: no thread waits with a queued call. The admission lasts until the answer.
         answer.thenAccept(response -> {
           leaveAdmission(bytes);
-          onLoop(ctx, () -> respond(ctx, response, alive));
+          onLoop(ctx, () -> respond(ctx, response, call.keepAlive()));
         });
       });
     } catch (RejectedExecutionException e) {
@@ -290,29 +208,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     server.core().admission().leave();
   }
 
-  private void framingError(ChannelHandlerContext ctx, Throwable cause) {
-    int status;
-    String message;
-    if (cause instanceof TooLongHttpLineException) {
-      status = 414;
-      message = "The request line is longer than " + RestServer.MAX_REQUEST_LINE_BYTES
-          + " bytes";
-    } else if (cause instanceof TooLongHttpHeaderException) {
-      status = 431;
-      message = "The request headers are larger than " + RestServer.MAX_HEADER_BYTES
-          + " bytes";
-    } else if (cause instanceof TooLongFrameException) {
-      status = 400;
-      message = "Bad HTTP request: " + cause.getMessage();
-    } else if (cause instanceof PrematureChannelClosureException) {
-      status = 400;
-      message = "The connection was closed before the request was complete";
-    } else {
-      status = 400;
-      message = "Bad HTTP request: " + cause.getMessage();
-    }
+  private void framingError(ChannelHandlerContext ctx, HttpError error) {
     settle();
-    respond(ctx, RestApi.Response.error(status, message), false);
+    respond(ctx, RestApi.Response.error(error), false);
   }
 
   /** Answers a request that is not taken on, without reading its body, and closes. */
@@ -353,8 +251,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   private void nextRequest(ChannelHandlerContext ctx) {
     state = State.IDLE;
     schedule(ctx, server.limits().idleTimeout());
-    route = null;
-    routeError = null;
+    request.clear();
     while (!queued.isEmpty() && (state == State.IDLE || state == State.HEAD
         || state == State.BODY)) {
       if (state == State.IDLE) {
@@ -369,7 +266,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   /** The answer is out and the connection closes: bounded read-and-drop first. */
   private void lingeringClose(ChannelHandlerContext ctx) {
     state = State.DRAINING;
-    cancelTimer();
+    timer.cancel();
     queued.forEach(ReferenceCountUtil::release);
     queued.clear();
     if (inputClosed) {
@@ -385,7 +282,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
       inputClosed = true;
       switch (state) {
         case IDLE, DRAINING -> ctx.close();
-        case HEAD, BODY -> framingError(ctx, new PrematureChannelClosureException());
+        case HEAD, BODY -> framingError(ctx,
+            HttpError.framing(new PrematureChannelClosureException()));
         default -> { } // the answer is on its way; the connection closes after it
       }
       return;
@@ -395,7 +293,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    cancelTimer();
+    timer.cancel();
     linger.cancel();
     settle();
     queued.forEach(ReferenceCountUtil::release);
@@ -413,35 +311,12 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
   /** Gives back what the request being received holds (it will not run). */
   private void settle() {
-    if (body != null) {
-      body.release();
-      body = null;
-    }
-    server.core().admission().release(reserved);
-    reserved = 0;
-    if (admitted) {
-      server.core().admission().leave();
-      admitted = false;
-    }
+    request.settle();
   }
 
   private void schedule(ChannelHandlerContext ctx, Duration delay) {
-    cancelTimer();
-    long generation = ++timerGeneration;
     State phase = state;
-    timer = ctx.executor().schedule(() -> {
-      if (generation == timerGeneration) {
-        timeout(ctx, phase);
-      }
-    }, delay.toMillis(), TimeUnit.MILLISECONDS);
-  }
-
-  private void cancelTimer() {
-    timerGeneration++;
-    if (timer != null) {
-      timer.cancel(false);
-      timer = null;
-    }
+    timer.schedule(ctx, delay, () -> timeout(ctx, phase));
   }
 
   private void timeout(ChannelHandlerContext ctx, State phase) {
@@ -457,18 +332,5 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   private void respond408(ChannelHandlerContext ctx, String message) {
     settle();
     respond(ctx, RestApi.Response.error(408, message), false);
-  }
-
-  private HttpError tooLarge() {
-    return new HttpError(413, "The request body is larger than the server's limit of "
-        + server.limits().maxBodyBytes() + " bytes (serve --max-body-mb)");
-  }
-
-  private static HttpError overloaded(String why) {
-    return new HttpError(503, "The server is overloaded (" + why + "); retry later");
-  }
-
-  private static String abbreviate(String text) {
-    return text.length() <= 200 ? text : text.substring(0, 200) + "...";
   }
 }

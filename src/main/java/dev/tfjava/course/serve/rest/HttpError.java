@@ -2,6 +2,9 @@ package dev.tfjava.course.serve.rest;
 
 import dev.tfjava.course.serve.core.ErrorCode;
 import dev.tfjava.course.serve.core.ServingException;
+import io.netty.handler.codec.PrematureChannelClosureException;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 
 /**
  * An HTTP error answer with {@code {"error": message}}: either a core refusal mapped to its HTTP
@@ -27,6 +30,22 @@ final class HttpError extends RuntimeException {
   /** 405: the path exists but takes another method (sent back in the Allow header). */
   static HttpError methodNotAllowed(String allow, String message) {
     return new HttpError(405, message, allow);
+  }
+
+  /** The answer to a request the HTTP decoder could not frame ({@code cause} says why). */
+  static HttpError framing(Throwable cause) {
+    if (cause instanceof TooLongHttpLineException) {
+      return new HttpError(414, "The request line is longer than "
+          + RestServer.MAX_REQUEST_LINE_BYTES + " bytes");
+    }
+    if (cause instanceof TooLongHttpHeaderException) {
+      return new HttpError(431, "The request headers are larger than "
+          + RestServer.MAX_HEADER_BYTES + " bytes");
+    }
+    if (cause instanceof PrematureChannelClosureException) {
+      return new HttpError(400, "The connection was closed before the request was complete");
+    }
+    return new HttpError(400, "Bad HTTP request: " + cause.getMessage());
   }
 
   /** A core refusal, with the status TF Serving's REST server gives its code. */
