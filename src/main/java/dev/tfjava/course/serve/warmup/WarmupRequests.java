@@ -2,10 +2,15 @@ package dev.tfjava.course.serve.warmup;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.tfjava.course.io.TfRecords;
+import dev.tfjava.course.serve.core.TensorValues;
+import dev.tfjava.course.serve.grpc.TensorProtoCodec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import org.tensorflow.Signature;
+import tensorflow.serving.Model;
 import tensorflow.serving.Predict;
 import tensorflow.serving.PredictionLogOuterClass.PredictLog;
 import tensorflow.serving.PredictionLogOuterClass.PredictionLog;
@@ -68,6 +73,15 @@ public final class WarmupRequests {
       requests.add(log.getPredictLog().getRequest());
     }
     return requests;
+  }
+
+  /** A predict request of {@code model}'s serving_default for {@code inputs}, by alias. */
+  public static Predict.PredictRequest predict(String model, Map<String, TensorValues> inputs) {
+    Predict.PredictRequest.Builder request = Predict.PredictRequest.newBuilder()
+        .setModelSpec(Model.ModelSpec.newBuilder().setName(model)
+            .setSignatureName(Signature.DEFAULT_KEY));
+    inputs.forEach((alias, values) -> request.putInputs(alias, TensorProtoCodec.encode(values)));
+    return request.build();
   }
 
   /** Writes {@code requests} as {@code versionDir}'s warm-up file, one predict_log each. */
