@@ -26,6 +26,7 @@ import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -188,9 +189,16 @@ public final class ServeCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw CourseException.badInput("--model-config-file " + e.getMessage(), e);
     }
+    AtomicBoolean serving = new AtomicBoolean();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      log("stopping: draining requests and closing the models");
+      log("stopping: health NOT_SERVING, draining requests (up to " + drainSeconds
+          + " s) and closing the models");
       server.close();
+      if (serving.get()) {
+        // SIGTERM is how orchestrators stop a server: a drained stop is a clean exit, not the
+        // JVM's 143 for a signal. Only while serving, so no other exit code is masked.
+        Runtime.getRuntime().halt(0);
+      }
     }, "serve-shutdown"));
     log("listening on http://" + host + ":" + server.port() + "/v1/models/<model> and gRPC "
         + host + ":" + server.grpcPort() + " with " + settings.threads() + " workers; models: "
@@ -199,6 +207,7 @@ public final class ServeCommand implements Callable<Integer> {
     log("metrics: " + features.monitoring().metricsPath().map(path -> "http://" + host + ":"
         + server.port() + path).orElse("off") + "; batching: " + features.batching()
         .map(Object::toString).orElse("off"));
+    serving.set(true);
     server.awaitStop();
     return 0;
   }

@@ -116,6 +116,35 @@ class HealthAndDrainTest {
     });
   }
 
+  /** {@code lessons serve} stopped by SIGTERM, as an orchestrator stops it: drained, exit 0. */
+  @Test
+  void sigtermDrainsAndExitsZero(@TempDir Path logs) {
+    assertTimeoutPreemptively(Duration.ofMinutes(2), () -> {
+      StandInModels.exportLstm(models, "lstm", 1);
+      Path log = logs.resolve("serve.log");
+      String java = ProcessHandle.current().info().command().orElse("java");
+      ProcessBuilder builder = new ProcessBuilder(java, "-cp",
+          System.getProperty("java.class.path"), "dev.tfjava.course.cli.LessonsLauncher", "serve",
+          "--models", models.toString(), "--port", "0", "--grpc-port", "0",
+          "--enable-grpc-healthcheck-service", "--drain-seconds", "5")
+          .redirectErrorStream(true).redirectOutput(log.toFile());
+      builder.environment().put("TF_CPP_MIN_LOG_LEVEL", "2");
+      Process server = builder.start();
+      try {
+        int port = ServingMemoryEnvelopeTest.awaitPort(server, log);
+        assertTrue(port > 0);
+        server.destroy(); // SIGTERM
+        assertTrue(server.waitFor(60, TimeUnit.SECONDS), "serve did not stop");
+        String text = Files.readString(log, StandardCharsets.UTF_8);
+        assertEquals(0, server.exitValue(), text);
+        assertTrue(text.contains("stopping: health NOT_SERVING, draining requests (up to 5.0 s)"),
+            text);
+      } finally {
+        server.destroyForcibly();
+      }
+    });
+  }
+
   private ServingServer start(Duration poll, int workers) {
     ModelRepository repository = new ModelRepository(models, new ThreadSettings(1, 1), l -> { });
     return ServingServer.start(repository, ServingFixture.settings().withGrpcPort(0)
