@@ -198,13 +198,14 @@ public final class ServingServer implements AutoCloseable {
           new RestServer.Limits(settings.maxBodyBytes(), settings.headerTimeout(),
               settings.bodyTimeout(), settings.idleTimeout()), core,
           features.monitoring().metricsPath().map(
-              path -> new MetricsRoute(path, ServingMetrics.CONTENT_TYPE, metrics::page)));
+              path -> new MetricsRoute(path, ServingMetrics.CONTENT_TYPE, metrics::page)),
+          operations.tls());
       Optional<ServingHealth> health = operations.healthService() && settings.grpcPort() >= 0
           ? Optional.of(new ServingHealth(repository)) : Optional.empty();
       GrpcServer grpc = settings.grpcPort() < 0 ? null
           : GrpcServer.start(settings.host(), settings.grpcPort(), new GrpcServer.Limits(
               settings.grpcMaxMessageBytes(), settings.idleTimeout(), settings.headerTimeout()),
-              core, new GrpcServer.Options(health.map(ServingHealth::service)));
+              core, new GrpcServer.Options(health.map(ServingHealth::service), operations.tls()));
       health.ifPresent(ServingHealth::start);
       return new ServingServer(rest, grpc, batching, metrics, workers, repository, closing, log,
           operations.drain(), health);

@@ -2,6 +2,7 @@ package dev.tfjava.course.serve.grpc;
 
 import dev.tfjava.course.serve.core.ListenFailure;
 import dev.tfjava.course.serve.core.ServingCore;
+import dev.tfjava.course.serve.tls.TlsConfig;
 import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -36,10 +37,11 @@ public final class GrpcServer implements AutoCloseable {
    * What the door serves besides TF Serving's two services.
    *
    * @param health {@code grpc.health.v1.Health}, when asked for
+   * @param tls TLS (and client certificates) on the port, when configured
    */
-  public record Options(Optional<BindableService> health) {
+  public record Options(Optional<BindableService> health, Optional<TlsConfig> tls) {
     public static Options none() {
-      return new Options(Optional.empty());
+      return new Options(Optional.empty(), Optional.empty());
     }
   }
 
@@ -73,7 +75,10 @@ public final class GrpcServer implements AutoCloseable {
       return thread;
     });
     GrpcCalls calls = new GrpcCalls(core);
-    NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
+    InetSocketAddress address = new InetSocketAddress(host, port);
+    NettyServerBuilder builder = options.tls()
+        .map(tls -> NettyServerBuilder.forAddress(address, tls.grpcCredentials()))
+        .orElseGet(() -> NettyServerBuilder.forAddress(address))
         .executor(dispatch)
         .maxInboundMessageSize(limits.maxMessageBytes())
         .maxConnectionIdle(limits.idleTimeout().toMillis(), TimeUnit.MILLISECONDS)
