@@ -44,6 +44,28 @@ def generate_stubs(root, out):
     sys.path.insert(0, out)
 
 
+def warmup_checks(models, check):
+    """Each exported version's warm-up file, read as TF Serving reads it: TensorFlow's own
+    TFRecord reader, then TF Serving's PredictionLog; a one-instance and an 8-instance request."""
+    import tensorflow as tf
+    from tensorflow_serving.apis import prediction_log_pb2
+    for model in sorted(os.listdir(models)):
+        versions = [v for v in os.listdir(os.path.join(models, model)) if v.isdigit()]
+        if not versions:
+            continue
+        version = os.path.join(models, model, max(versions, key=int))
+        path = os.path.join(version, "assets.extra", "tf_serving_warmup_requests")
+        if not os.path.isfile(path):
+            check(model + ": the SavedModel carries tf_serving_warmup_requests", False, path)
+            continue
+        logs = [prediction_log_pb2.PredictionLog.FromString(r.numpy())
+                for r in tf.data.TFRecordDataset(path)]
+        batches = [tf.make_ndarray(log.predict_log.request.inputs["X"]).shape[0]
+                   if log.HasField("predict_log") else None for log in logs]
+        check(model + ": warm-up file is TFRecords of PredictionLog predict_logs (batches %s)"
+              % batches, batches == [1, 8], path)
+
+
 class Server:
     """`lessons serve` on free ports; the ports are read from its log line."""
 
@@ -97,6 +119,7 @@ def grpc_checks(lessons, work, check, close, predict, probes):
     from tensorflow_serving.config import model_server_config_pb2
 
     models = os.path.join(work, "java", "models")
+    warmup_checks(models, check)
     config_file = os.path.join(work, "models.config")
     run = subprocess.run([lessons, "serve", "--models", models, "--write-model-config", config_file],
                          capture_output=True, text=True)

@@ -4,6 +4,7 @@ import dev.tfjava.course.CommandLines;
 import dev.tfjava.course.CourseException;
 import dev.tfjava.course.io.AtomicFiles;
 import dev.tfjava.course.serve.ServingFeatures;
+import dev.tfjava.course.serve.ServingOperations;
 import dev.tfjava.course.serve.ServingServer;
 import dev.tfjava.course.serve.config.BatchingParameters;
 import dev.tfjava.course.serve.config.ModelConfigFile;
@@ -25,6 +26,7 @@ import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -132,7 +134,30 @@ public final class ServeCommand implements Callable<Integer> {
           + "turns them off (default: on, at " + MonitoringConfig.DEFAULT_PATH + ").")
   Path monitoringConfigFile;
 
+  @Option(names = "--enable-model-warmup", arity = "0..1", defaultValue = "true",
+      fallbackValue = "true", paramLabel = "BOOL",
+      description = "Before serving a version, replay its assets.extra/tf_serving_warmup_requests "
+          + "(TF Serving's warm-up records; default: ${DEFAULT-VALUE}).")
+  boolean enableModelWarmup;
+
+  @Option(names = "--num-request-iterations-for-warmup", defaultValue = "1", paramLabel = "N",
+      description = "How often each warm-up record runs (default: ${DEFAULT-VALUE}).")
+  int warmupIterations;
+
+  @Option(names = "--enable-grpc-healthcheck-service",
+      description = "Serve grpc.health.v1.Health on the gRPC port: \"\", ModelService and "
+          + "PredictionService are SERVING while every model has a version available, "
+          + "NOT_SERVING from SIGTERM on (default: off).")
+  boolean healthService;
+
+  @Option(names = "--drain-seconds", defaultValue = "10", paramLabel = "S",
+      description = "On SIGTERM, how long running requests may finish before the server closes "
+          + "(default: ${DEFAULT-VALUE}).")
+  double drainSeconds;
+
   private static final int MAX_THREADS = 1024;
+  private static final int MAX_WARMUP_ITERATIONS = 1000;
+  private static final double MAX_DRAIN_SECONDS = 3600;
   private static final int MAX_QUEUE = 100_000;
   /** Bodies are held in one buffer of at most 2 GiB; 1 GiB leaves room. */
   private static final long MAX_BODY_MB = 1024;
@@ -148,6 +173,7 @@ public final class ServeCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     ServingServer.Settings settings = settings();
     ServingFeatures features = features();
+    ServingOperations operations = operations();
     if (modelConfigFile == null && !Files.isDirectory(models)) {
       throw CourseException.badInput("--models " + models + ": no such folder (the lessons "
           + "export there; run one first, or point --models at a folder of SavedModels)");
@@ -159,13 +185,21 @@ public final class ServeCommand implements Callable<Integer> {
     ServingServer server;
     try {
       server = ServingServer.start(new ModelRepository(source(),
-          new ThreadSettings(intraOpThreads, interOpThreads), log), settings, features, log);
+          new ThreadSettings(intraOpThreads, interOpThreads), log), settings, features,
+          operations, log);
     } catch (IllegalArgumentException e) {
       throw CourseException.badInput("--model-config-file " + e.getMessage(), e);
     }
+    AtomicBoolean serving = new AtomicBoolean();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      log("stopping: draining requests and closing the models");
+      log("stopping: health NOT_SERVING, draining requests (up to " + drainSeconds
+          + " s) and closing the models");
       server.close();
+      if (serving.get()) {
+        // SIGTERM is how orchestrators stop a server: a drained stop is a clean exit, not the
+        // JVM's 143 for a signal. Only while serving, so no other exit code is masked.
+        Runtime.getRuntime().halt(0);
+      }
     }, "serve-shutdown"));
     log("listening on http://" + host + ":" + server.port() + "/v1/models/<model> and gRPC "
         + host + ":" + server.grpcPort() + " with " + settings.threads() + " workers; models: "
@@ -174,6 +208,7 @@ public final class ServeCommand implements Callable<Integer> {
     log("metrics: " + features.monitoring().metricsPath().map(path -> "http://" + host + ":"
         + server.port() + path).orElse("off") + "; batching: " + features.batching()
         .map(Object::toString).orElse("off"));
+    serving.set(true);
     server.awaitStop();
     return 0;
   }
@@ -265,6 +300,19 @@ public final class ServeCommand implements Callable<Integer> {
     }
     check(local, "--host " + host + ": " + address.getHostAddress() + " is not an address of"
         + " this machine (127.0.0.1, 0.0.0.0 for every interface, or one of its own addresses)");
+  }
+
+  /** Warm-up, health and drain, checked before anything starts. */
+  private ServingOperations operations() {
+    check(warmupIterations >= 1 && warmupIterations <= MAX_WARMUP_ITERATIONS,
+        "--num-request-iterations-for-warmup must be 1-" + MAX_WARMUP_ITERATIONS + ", got "
+            + warmupIterations);
+    check(drainSeconds >= 0 && drainSeconds <= MAX_DRAIN_SECONDS,
+        "--drain-seconds must be 0-" + (long) MAX_DRAIN_SECONDS + ", got " + drainSeconds);
+    return ServingOperations.defaults()
+        .withWarmup(enableModelWarmup, warmupIterations)
+        .withHealthService(healthService)
+        .withDrain(Duration.ofMillis(Math.round(drainSeconds * 1000)));
   }
 
   /** Monitoring and batching from their files, read and checked before anything starts. */

@@ -62,6 +62,16 @@ public final class SavedModels {
    * @return the new version's folder, e.g. {@code saved-models/mnist_cnn/2}
    */
   public static Path export(Session session, Signature signature, Path root, String model) {
+    return export(session, signature, root, model, staging -> { });
+  }
+
+  /**
+   * As {@link #export(Session, Signature, Path, String)}, with {@code extras} writing more files
+   * into the version folder before it is published (TF Serving's
+   * {@code assets.extra/tf_serving_warmup_requests}), so a server never sees it without them.
+   */
+  public static Path export(Session session, Signature signature, Path root, String model,
+      Consumer<Path> extras) {
     Path modelDir = root.resolve(model);
     Path temp = null;
     try {
@@ -76,6 +86,7 @@ public final class SavedModels {
           .withSignature(signature)
           .export();
       SavedModelMetadata.addPythonMetadata(staging.resolve("saved_model.pb"));
+      extras.accept(staging);
       AtomicFiles.fsyncTree(staging);
       long next = latestVersion(modelDir, System.err::println).orElse(0) + 1;
       while (true) {

@@ -346,7 +346,8 @@ public final class MnistCnn extends Lesson<MnistCnn.Result> {
           // save_path = saver.save(sess, "./mnist_cnn/mnist.ckpt"); and a SavedModel for serving.
           Path checkpoint = Checkpoints.save(sess, context.checkpoint(MODEL), CHECKPOINT_PREFIX);
           out.println("Saved checkpoint to " + checkpoint);
-          Path export = SavedModels.export(sess, signature(model), context.models(), MODEL);
+          Path export = SavedModels.export(sess, signature(model), context.models(), MODEL,
+              WarmupFiles.cnn(MODEL, mnist.test()));
           out.println("Exported SavedModel to " + export
               + " (serving_default: X [-1, 784] -> Y_prob [-1, 10], classes)");
 

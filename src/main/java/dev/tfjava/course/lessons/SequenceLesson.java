@@ -232,7 +232,8 @@ public abstract class SequenceLesson extends Lesson<SequenceLesson.Result> {
         // The exact prefix this run wrote: generation restores it, never another run's newer one.
         checkpoint = Checkpoints.save(sess, context.checkpoint(model), kind.checkpointPrefix());
         savedModel = SavedModels.export(sess, SavedModels.predictSignature(
-            Map.of("X", rnn.x()), Map.of("outputs", rnn.outputs())), context.models(), model);
+            Map.of("X", rnn.x()), Map.of("outputs", rnn.outputs())), context.models(), model,
+            WarmupFiles.sequence(model));
         tensorBoardSeconds = summaries.seconds();
       }
     }

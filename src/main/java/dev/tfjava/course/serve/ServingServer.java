@@ -11,6 +11,7 @@ import dev.tfjava.course.serve.metrics.ExampleCountingService;
 import dev.tfjava.course.serve.metrics.ServingMetrics;
 import dev.tfjava.course.serve.rest.MetricsRoute;
 import dev.tfjava.course.serve.rest.RestServer;
+import dev.tfjava.course.serve.warmup.WarmupReplay;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -129,8 +130,6 @@ public final class ServingServer implements AutoCloseable {
         GrpcServer.TF_SERVING_MAX_MESSAGE_BYTES);
   }
 
-  /** How long {@link #close()} waits for running requests. */
-  private static final Duration DRAIN = Duration.ofSeconds(10);
 
   private final RestServer rest;
   private final GrpcServer grpc;
@@ -141,10 +140,15 @@ public final class ServingServer implements AutoCloseable {
   private final Consumer<String> log;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final AtomicBoolean closing;
+  private final Duration drain;
+  private final Optional<ServingHealth> health;
 
   private ServingServer(RestServer rest, GrpcServer grpc, Optional<BatchingService> batching,
       ServingMetrics metrics, ThreadPoolExecutor workers, ModelRepository repository,
-      AtomicBoolean closing, Consumer<String> log) {
+      AtomicBoolean closing, Consumer<String> log, Duration drain,
+      Optional<ServingHealth> health) {
+    this.drain = drain;
+    this.health = health;
     this.rest = rest;
     this.grpc = grpc;
     this.batching = batching;
@@ -167,8 +171,19 @@ public final class ServingServer implements AutoCloseable {
   /** As {@link #start(ModelRepository, Settings, Consumer)}, with metrics and batching as asked. */
   public static ServingServer start(ModelRepository repository, Settings settings,
       ServingFeatures features, Consumer<String> log) {
+    return start(repository, settings, features, ServingOperations.defaults(), log);
+  }
+
+  /** As {@link #start(ModelRepository, Settings, ServingFeatures, Consumer)}, run as asked. */
+  public static ServingServer start(ModelRepository repository, Settings settings,
+      ServingFeatures features, ServingOperations operations, Consumer<String> log) {
     ServingMetrics metrics = new ServingMetrics();
     repository.recordLoadsTo(metrics);
+    Predictor predictor = new Predictor(repository, metrics);
+    if (operations.modelWarmup()) {
+      repository.warmUpWith(new WarmupReplay(predictor, operations.warmupIterations(),
+          GrpcServer.maxElements(settings.grpcMaxMessageBytes()), log));
+    }
     repository.refresh();
     repository.startWatching(settings.pollInterval());
     AtomicInteger ids = new AtomicInteger();
@@ -183,7 +198,6 @@ public final class ServingServer implements AutoCloseable {
     Admission admission = new Admission(settings.threads() + settings.queueCapacity(),
         settings.maxInFlightBytes());
     metrics.watch(admission);
-    Predictor predictor = new Predictor(repository, metrics);
     Optional<BatchingService> batching = features.batching()
         .map(parameters -> new BatchingService(repository, predictor, parameters, metrics,
             workers));
@@ -197,12 +211,17 @@ public final class ServingServer implements AutoCloseable {
           new RestServer.Limits(settings.maxBodyBytes(), settings.headerTimeout(),
               settings.bodyTimeout(), settings.idleTimeout()), core,
           features.monitoring().metricsPath().map(
-              path -> new MetricsRoute(path, ServingMetrics.CONTENT_TYPE, metrics::page)));
+              path -> new MetricsRoute(path, ServingMetrics.CONTENT_TYPE, metrics::page)),
+          operations.tls());
+      Optional<ServingHealth> health = operations.healthService() && settings.grpcPort() >= 0
+          ? Optional.of(new ServingHealth(repository)) : Optional.empty();
       GrpcServer grpc = settings.grpcPort() < 0 ? null
           : GrpcServer.start(settings.host(), settings.grpcPort(), new GrpcServer.Limits(
               settings.grpcMaxMessageBytes(), settings.idleTimeout(), settings.headerTimeout()),
-              core);
-      return new ServingServer(rest, grpc, batching, metrics, workers, repository, closing, log);
+              core, new GrpcServer.Options(health.map(ServingHealth::service), operations.tls()));
+      health.ifPresent(ServingHealth::start);
+      return new ServingServer(rest, grpc, batching, metrics, workers, repository, closing, log,
+          operations.drain(), health);
     } catch (RuntimeException e) {
       if (rest != null) {
         rest.close();
@@ -239,18 +258,20 @@ public final class ServingServer implements AutoCloseable {
   }
 
   /**
-   * Stops taking requests (new ones get 503), waits for running ones (up to 10 s), closes the
-   * connections and the socket, then the models.
+   * Tells health checkers NOT_SERVING, stops taking requests (new ones get 503), waits for running
+   * ones (up to the drain time), closes the connections and the socket, then the models.
    */
   @Override
   public void close() {
     if (!closing.compareAndSet(false, true)) {
       return;
     }
+    health.ifPresent(ServingHealth::stop);
     try {
       workers.shutdown();
-      if (!workers.awaitTermination(DRAIN.toSeconds(), TimeUnit.SECONDS)) {
-        log.accept("requests still running after " + DRAIN.toSeconds() + " s; closing anyway");
+      if (!workers.awaitTermination(drain.toMillis(), TimeUnit.MILLISECONDS)) {
+        log.accept("requests still running after " + drain.toMillis() / 1000.0
+            + " s; closing anyway");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -159,7 +159,7 @@ class ServingMemoryEnvelopeTest {
         HttpResponse.BodyHandlers.ofString());
   }
 
-  private static int awaitPort(Process server, Path log) throws Exception {
+  static int awaitPort(Process server, Path log) throws Exception {
     Pattern listening = Pattern.compile("listening on http://[^:]+:(\\d+)/");
     long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
     while (System.nanoTime() < deadline) {

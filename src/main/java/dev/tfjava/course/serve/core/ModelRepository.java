@@ -49,10 +49,11 @@ public final class ModelRepository implements ModelSource, AutoCloseable {
   private final Map<String, Slot> slots = new ConcurrentHashMap<>();
   private final Set<String> warned = ConcurrentHashMap.newKeySet();
   private final FailedLoads failures = new FailedLoads();
-  private List<ModelConfig> configs;
+  private volatile List<ModelConfig> configs;
   private ScheduledExecutorService watcher;
   private boolean closed;
   private volatile MetricsRecorder metrics = MetricsRecorder.NONE;
+  private volatile VersionWarmup warmup = VersionWarmup.ZEROS;
 
   /**
    * Every folder under {@code root} is a model serving its latest version.
@@ -76,6 +77,11 @@ public final class ModelRepository implements ModelSource, AutoCloseable {
   /** Reports every load attempt from now on to {@code recorder} (TF's load count and latency). */
   public void recordLoadsTo(MetricsRecorder recorder) {
     this.metrics = recorder;
+  }
+
+  /** Warms every version loaded from now on with {@code warmup} before it is served. */
+  public void warmUpWith(VersionWarmup warmup) {
+    this.warmup = warmup;
   }
 
   /**
@@ -164,8 +170,8 @@ public final class ModelRepository implements ModelSource, AutoCloseable {
     LoadedModel loaded = null;
     try {
       loaded = timedLoad(name, version, versionDir);
-      // Before it is served, on this thread: requests meet a model that has already run once.
-      loaded.warmUp();
+      // Before it is served, on this thread: requests meet a model that has already run.
+      warmup.warm(loaded, versionDir);
     } catch (RuntimeException e) {
       if (loaded != null) {
         loaded.release();
@@ -303,6 +309,18 @@ public final class ModelRepository implements ModelSource, AutoCloseable {
   public Map<String, Long> labels(String name) {
     Slot slot = slots.get(name);
     return slot == null ? Map.of() : slot.labels;
+  }
+
+  /**
+   * Whether every model the source lists has a version being served (false before the first
+   * scan, and while the source lists none): what a health probe asks.
+   */
+  public boolean everyModelAvailable() {
+    List<ModelConfig> listed = configs; // volatile: no lock, so a long load never delays a probe
+    return listed != null && !listed.isEmpty() && listed.stream().allMatch(config -> {
+      Slot slot = slots.get(config.name());
+      return slot != null && !slot.served.isEmpty();
+    });
   }
 
   /** The names of the models being served, sorted. */

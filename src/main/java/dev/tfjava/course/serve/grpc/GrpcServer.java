@@ -2,12 +2,15 @@ package dev.tfjava.course.serve.grpc;
 
 import dev.tfjava.course.serve.core.ListenFailure;
 import dev.tfjava.course.serve.core.ServingCore;
+import dev.tfjava.course.serve.tls.TlsConfig;
+import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -30,6 +33,18 @@ public final class GrpcServer implements AutoCloseable {
    */
   public record Limits(int maxMessageBytes, Duration idleTimeout, Duration handshakeTimeout) {}
 
+  /**
+   * What the door serves besides TF Serving's two services.
+   *
+   * @param health {@code grpc.health.v1.Health}, when asked for
+   * @param tls TLS (and client certificates) on the port, when configured
+   */
+  public record Options(Optional<BindableService> health, Optional<TlsConfig> tls) {
+    public static Options none() {
+      return new Options(Optional.empty(), Optional.empty());
+    }
+  }
+
   /** TF Serving's message limit both ways ({@code model_servers/server.cc}). */
   public static final int TF_SERVING_MAX_MESSAGE_BYTES = Integer.MAX_VALUE;
 
@@ -47,6 +62,12 @@ public final class GrpcServer implements AutoCloseable {
    * @throws UncheckedIOException if the address cannot be bound
    */
   public static GrpcServer start(String host, int port, Limits limits, ServingCore core) {
+    return start(host, port, limits, core, Options.none());
+  }
+
+  /** As {@link #start(String, int, Limits, ServingCore)}, with {@code options}' services. */
+  public static GrpcServer start(String host, int port, Limits limits, ServingCore core,
+      Options options) {
     AtomicInteger ids = new AtomicInteger();
     ExecutorService dispatch = Executors.newFixedThreadPool(2, runnable -> {
       Thread thread = new Thread(runnable, "grpc-dispatch-" + ids.incrementAndGet());
@@ -54,14 +75,18 @@ public final class GrpcServer implements AutoCloseable {
       return thread;
     });
     GrpcCalls calls = new GrpcCalls(core);
-    Server server = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
+    InetSocketAddress address = new InetSocketAddress(host, port);
+    NettyServerBuilder builder = options.tls()
+        .map(tls -> NettyServerBuilder.forAddress(address, tls.grpcCredentials()))
+        .orElseGet(() -> NettyServerBuilder.forAddress(address))
         .executor(dispatch)
         .maxInboundMessageSize(limits.maxMessageBytes())
         .maxConnectionIdle(limits.idleTimeout().toMillis(), TimeUnit.MILLISECONDS)
         .handshakeTimeout(limits.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS)
         .addService(new PredictionService(core, calls, limits.maxMessageBytes()))
-        .addService(new ModelService(core, calls))
-        .build();
+        .addService(new ModelService(core, calls));
+    options.health().ifPresent(builder::addService);
+    Server server = builder.build();
     try {
       server.start();
     } catch (IOException e) {
@@ -69,6 +94,11 @@ public final class GrpcServer implements AutoCloseable {
       throw ListenFailure.of("gRPC", host, port, e);
     }
     return new GrpcServer(server, dispatch);
+  }
+
+  /** The most elements one tensor may claim under a message limit (one byte each at least). */
+  public static long maxElements(long maxMessageBytes) {
+    return Math.min(maxMessageBytes, Integer.MAX_VALUE - 16L);
   }
 
   /** The port the server listens on (the real one when 0 was asked for). */

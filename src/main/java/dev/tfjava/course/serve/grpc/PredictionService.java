@@ -2,19 +2,11 @@ package dev.tfjava.course.serve.grpc;
 
 import com.google.protobuf.Any;
 import dev.tfjava.course.serve.core.ModelLease;
-import dev.tfjava.course.serve.core.PredictRequest;
 import dev.tfjava.course.serve.core.PredictResponse;
 import dev.tfjava.course.serve.core.ServingCore;
 import dev.tfjava.course.serve.core.ServingException;
-import dev.tfjava.course.serve.core.ServingSignature;
-import dev.tfjava.course.serve.core.TensorValues;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
-import org.tensorflow.proto.TensorProto;
 import tensorflow.serving.Classification;
 import tensorflow.serving.GetModelMetadata;
 import tensorflow.serving.Inference;
@@ -38,8 +30,7 @@ final class PredictionService extends PredictionServiceGrpc.PredictionServiceImp
   PredictionService(ServingCore core, GrpcCalls calls, long maxMessageBytes) {
     this.core = core;
     this.calls = calls;
-    // A tensor cannot hold more elements than a message of the limit could carry one byte each.
-    this.maxElements = Math.min(maxMessageBytes, Integer.MAX_VALUE - 16L);
+    this.maxElements = GrpcServer.maxElements(maxMessageBytes);
   }
 
   @Override
@@ -47,11 +38,8 @@ final class PredictionService extends PredictionServiceGrpc.PredictionServiceImp
       StreamObserver<Predict.PredictResponse> observer) {
     String model = request.getModelSpec().getName();
     calls.run("Predict", model, request.getSerializedSize(), observer, deadline -> {
-      PredictResponse answer = core.predictions().predict(new PredictRequest(
-          ProtoSpecs.toCore(request.hasModelSpec(), request.getModelSpec()),
-          request.getModelSpec().getSignatureName(),
-          signature -> inputs(request.getInputsMap(), signature),
-          request.getOutputFilterList(), false), deadline);
+      PredictResponse answer = core.predictions().predict(
+          ProtoRequests.toCore(request, maxElements), deadline);
       Predict.PredictResponse.Builder response = Predict.PredictResponse.newBuilder()
           .setModelSpec(ProtoSpecs.answered(answer.model(), answer.version(),
               answer.signatureName()));
@@ -59,28 +47,6 @@ final class PredictionService extends PredictionServiceGrpc.PredictionServiceImp
           response.putOutputs(alias, TensorProtoCodec.encode(values)));
       return response.build();
     });
-  }
-
-  /** The request's tensors, exactly the signature's inputs (TF Serving's check and wording). */
-  private Map<String, TensorValues> inputs(Map<String, TensorProto> given,
-      ServingSignature signature) {
-    Set<String> sent = new TreeSet<>(given.keySet());
-    Set<String> wanted = new TreeSet<>(signature.inputs().keySet());
-    if (!sent.equals(wanted)) {
-      Set<String> extra = new TreeSet<>(sent);
-      extra.removeAll(wanted);
-      Set<String> missing = new TreeSet<>(wanted);
-      missing.removeAll(sent);
-      throw ServingException.invalidArgument("input size does not match signature: "
-          + sent.size() + "!=" + wanted.size() + " len({" + String.join(",", sent)
-          + "}) != len({" + String.join(",", wanted) + "}). Sent extra: {"
-          + String.join(",", extra) + "}. Missing but required: {" + String.join(",", missing)
-          + "}.");
-    }
-    Map<String, TensorValues> values = new LinkedHashMap<>();
-    signature.inputs().forEach((alias, spec) -> values.put(alias,
-        TensorProtoCodec.decode(given.get(alias), spec, maxElements)));
-    return values;
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.tfjava.course.serve.rest;
 
 import dev.tfjava.course.serve.core.ListenFailure;
 import dev.tfjava.course.serve.core.ServingCore;
+import dev.tfjava.course.serve.tls.TlsConfig;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -15,6 +16,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.UncheckedIOException;
@@ -72,6 +74,16 @@ public final class RestServer implements AutoCloseable {
   /** As {@link #start(String, int, Limits, ServingCore)}, also serving {@code metrics} if present. */
   public static RestServer start(String host, int port, Limits limits, ServingCore core,
       Optional<MetricsRoute> metrics) {
+    return start(host, port, limits, core, metrics, Optional.empty());
+  }
+
+  /**
+   * As {@link #start(String, int, Limits, ServingCore, Optional)}, over TLS (https) when
+   * {@code tls} is present: a client that does not complete the handshake never reaches HTTP.
+   */
+  public static RestServer start(String host, int port, Limits limits, ServingCore core,
+      Optional<MetricsRoute> metrics, Optional<TlsConfig> tls) {
+    Optional<SslContext> ssl = tls.map(TlsConfig::restContext);
     ConnectionHandler.Server shared = new ConnectionHandler.Server(limits, core,
         new RestApi(core.repository(), core.predictions(), core.log(), core.metrics(), metrics));
     // One acceptor, two decoding loops: decoding is cheap next to TensorFlow, and a slow client
@@ -97,6 +109,8 @@ public final class RestServer implements AutoCloseable {
             protected void initChannel(SocketChannel channel) {
               connections.add(channel);
               ConnectionHandler handler = new ConnectionHandler(shared);
+              ssl.ifPresent(context -> channel.pipeline().addLast(
+                  context.newHandler(channel.alloc())));
               channel.pipeline().addLast(handler.rawBytes, new HttpServerCodec(decoderLimits),
                   handler);
             }

@@ -18,7 +18,7 @@ import java.util.Map;
 
 /**
  * Writes the TensorFlow core .proto files that TF Serving's import (tensor, meta_graph, example,
- * error_codes and what they import) as TF Java 1.1.0 compiled them: printed from the descriptors
+ * error_codes, config, named_tensor and what they import) as TF Java 1.1.0 compiled them: printed from the descriptors
  * inside its {@code org.tensorflow.proto} classes, so that the messages, field numbers and java
  * options are exactly those of the classes the generated TF Serving code runs against. protoc
  * reads them as imports only (no second copy of these classes is generated).
@@ -32,7 +32,10 @@ public final class ProtoImports {
       org.tensorflow.proto.TensorProtos.getDescriptor(),
       org.tensorflow.proto.MetaGraphProtos.getDescriptor(),
       org.tensorflow.proto.ExampleProtos.getDescriptor(),
-      org.tensorflow.proto.error.dummy.ErrorCodes.getDescriptor());
+      org.tensorflow.proto.error.dummy.ErrorCodes.getDescriptor(),
+      // session_service.proto, which prediction_log.proto (the warm-up records) imports.
+      org.tensorflow.proto.ConfigProtos.getDescriptor(),
+      org.tensorflow.proto.NamedTensorProtos.getDescriptor());
 
   private static final String HEADER = """
       // Copyright The TensorFlow Authors. All Rights Reserved.
