@@ -121,6 +121,8 @@ public final class ServingServer implements AutoCloseable {
 
   private final RestServer rest;
   private final GrpcServer grpc;
+  /** gRPC on a UNIX domain socket ({@code --grpc-socket-path}), or null. */
+  private final GrpcServer unixGrpc;
   private final Optional<BatchingService> batching;
   private final ServingMetrics metrics;
   private final ThreadPoolExecutor workers;
@@ -129,11 +131,13 @@ public final class ServingServer implements AutoCloseable {
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final AtomicBoolean closing;
 
-  private ServingServer(RestServer rest, GrpcServer grpc, Optional<BatchingService> batching,
+  private ServingServer(RestServer rest, GrpcServer grpc, GrpcServer unixGrpc,
+      Optional<BatchingService> batching,
       ServingMetrics metrics, ThreadPoolExecutor workers, ModelRepository repository,
       AtomicBoolean closing, Consumer<String> log) {
     this.rest = rest;
     this.grpc = grpc;
+    this.unixGrpc = unixGrpc;
     this.batching = batching;
     this.metrics = metrics;
     this.closing = closing;
@@ -179,20 +183,28 @@ public final class ServingServer implements AutoCloseable {
     ServingCore core = new ServingCore(repository, predictions, admission, workers, closing::get,
         log, metrics);
     RestServer rest = null;
+    GrpcServer grpc = null;
     try {
       rest = RestServer.start(settings.host(), settings.port(),
           new RestServer.Limits(settings.maxBodyBytes(), settings.headerTimeout(),
               settings.bodyTimeout(), settings.idleTimeout()), core,
           features.monitoring().metricsPath().map(
               path -> new MetricsRoute(path, ServingMetrics.CONTENT_TYPE, metrics::page)));
-      GrpcServer grpc = settings.grpcPort() < 0 ? null
-          : GrpcServer.start(settings.host(), settings.grpcPort(), new GrpcServer.Limits(
-              settings.grpcMaxMessageBytes(), settings.idleTimeout(), settings.headerTimeout()),
-              core);
-      return new ServingServer(rest, grpc, batching, metrics, workers, repository, closing, log);
+      GrpcServer.Limits grpcLimits = new GrpcServer.Limits(settings.grpcMaxMessageBytes(),
+          settings.idleTimeout(), settings.headerTimeout());
+      ServingFeatures.Doors doors = features.doors();
+      grpc = settings.grpcPort() < 0 ? null : GrpcServer.start(settings.host(),
+          settings.grpcPort(), grpcLimits, doors.grpcChannelArguments(), core);
+      GrpcServer unix = doors.grpcSocketPath().map(socket -> GrpcServer.startUnix(socket,
+          grpcLimits, doors.grpcChannelArguments(), core)).orElse(null);
+      return new ServingServer(rest, grpc, unix, batching, metrics, workers, repository, closing,
+          log);
     } catch (RuntimeException e) {
       if (rest != null) {
         rest.close();
+      }
+      if (grpc != null) {
+        grpc.close();
       }
       workers.shutdown();
       batching.ifPresent(BatchingService::close);
@@ -247,6 +259,9 @@ public final class ServingServer implements AutoCloseable {
       rest.close();
       if (grpc != null) {
         grpc.close();
+      }
+      if (unixGrpc != null) {
+        unixGrpc.close();
       }
       // Leases still held by stuck requests keep their bundle open until they finish.
       repository.close();

@@ -28,8 +28,8 @@ final class ConfigFiles {
     try {
       return ServingConfigProtos.parse(type, text);
     } catch (TextFormat.ParseException e) {
-      throw CourseException.badInput(option + " " + file + ": not a text-format "
-          + type.getName() + ": " + e.getMessage().replaceAll("\\s*\n\\s*", " "));
+      throw CourseException.badInput(option + " " + file + ": Error parsing text-format "
+          + type.getFullName() + ": " + e.getMessage().replaceAll("\\s*\n\\s*", " "));
     }
   }
 

@@ -4,14 +4,24 @@ import dev.tfjava.course.serve.core.ListenFailure;
 import dev.tfjava.course.serve.core.ServingCore;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.epoll.Epoll;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollIoHandler;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollServerDomainSocketChannel;
+import io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
  * TF Serving's gRPC API, the second front door of a {@link ServingCore}: PredictionService and
@@ -35,6 +45,8 @@ public final class GrpcServer implements AutoCloseable {
 
   private final Server server;
   private final ExecutorService dispatch;
+  /** The epoll loops of a UNIX-socket server, closed with it; null for TCP. */
+  private EventLoopGroup loops;
 
   private GrpcServer(Server server, ExecutorService dispatch) {
     this.server = server;
@@ -47,6 +59,54 @@ public final class GrpcServer implements AutoCloseable {
    * @throws UncheckedIOException if the address cannot be bound
    */
   public static GrpcServer start(String host, int port, Limits limits, ServingCore core) {
+    return start(host, port, limits, GrpcChannelArguments.NONE, core);
+  }
+
+  /** As {@link #start(String, int, Limits, ServingCore)}, with TF Serving's channel arguments. */
+  public static GrpcServer start(String host, int port, Limits limits,
+      GrpcChannelArguments arguments, ServingCore core) {
+    return start(NettyServerBuilder.forAddress(new InetSocketAddress(host, port)), limits,
+        arguments, core, e -> ListenFailure.of("gRPC", host, port, e));
+  }
+
+  /**
+   * Listens on the UNIX domain socket {@code socket} (TF Serving's {@code --grpc_socket_path}),
+   * on grpc-java's epoll transport (Linux); a stale socket file left by a stopped server is
+   * replaced, as TF Serving's gRPC does.
+   *
+   * @throws UncheckedIOException if the socket cannot be bound
+   */
+  public static GrpcServer startUnix(Path socket, Limits limits, GrpcChannelArguments arguments,
+      ServingCore core) {
+    if (!Epoll.isAvailable()) {
+      throw new UncheckedIOException(new IOException("gRPC on a UNIX socket needs Linux's epoll"
+          + " transport, unavailable here: " + Epoll.unavailabilityCause()));
+    }
+    try {
+      Files.deleteIfExists(socket);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot replace " + socket + ": " + e, e);
+    }
+    EventLoopGroup loops = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+    NettyServerBuilder builder = NettyServerBuilder
+        .forAddress(new DomainSocketAddress(socket.toFile()))
+        .channelType(EpollServerDomainSocketChannel.class)
+        .bossEventLoopGroup(loops)
+        .workerEventLoopGroup(loops);
+    try {
+      GrpcServer server = start(builder, limits, arguments, core,
+          e -> new UncheckedIOException("gRPC cannot listen on " + socket + ": " + e, e));
+      server.loops = loops;
+      return server;
+    } catch (RuntimeException e) {
+      loops.shutdownGracefully();
+      throw e;
+    }
+  }
+
+  private static GrpcServer start(NettyServerBuilder builder, Limits limits,
+      GrpcChannelArguments arguments, ServingCore core,
+      Function<IOException, RuntimeException> failure) {
     AtomicInteger ids = new AtomicInteger();
     ExecutorService dispatch = Executors.newFixedThreadPool(2, runnable -> {
       Thread thread = new Thread(runnable, "grpc-dispatch-" + ids.incrementAndGet());
@@ -54,19 +114,23 @@ public final class GrpcServer implements AutoCloseable {
       return thread;
     });
     GrpcCalls calls = new GrpcCalls(core);
-    Server server = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
-        .executor(dispatch)
+    builder.executor(dispatch)
         .maxInboundMessageSize(limits.maxMessageBytes())
         .maxConnectionIdle(limits.idleTimeout().toMillis(), TimeUnit.MILLISECONDS)
         .handshakeTimeout(limits.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS)
         .addService(new PredictionService(core, calls, limits.maxMessageBytes()))
-        .addService(new ModelService(core, calls))
-        .build();
+        .addService(new ModelService(core, calls));
+    List<String> ignored = arguments.applyTo(builder);
+    if (!ignored.isEmpty()) {
+      core.log().accept("gRPC channel arguments not applied (grpc-java has no such setting): "
+          + ignored);
+    }
+    Server server = builder.build();
     try {
       server.start();
     } catch (IOException e) {
       dispatch.shutdownNow();
-      throw ListenFailure.of("gRPC", host, port, e);
+      throw failure.apply(e);
     }
     return new GrpcServer(server, dispatch);
   }
@@ -89,6 +153,9 @@ public final class GrpcServer implements AutoCloseable {
       server.shutdownNow();
     } finally {
       dispatch.shutdownNow();
+      if (loops != null) {
+        loops.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      }
     }
   }
 }
