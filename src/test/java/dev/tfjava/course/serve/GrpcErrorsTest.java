@@ -24,6 +24,7 @@ import tensorflow.serving.Classification;
 import tensorflow.serving.GetModelMetadata;
 import tensorflow.serving.GetModelStatus;
 import tensorflow.serving.Inference;
+import tensorflow.serving.InputOuterClass;
 import tensorflow.serving.Model;
 import tensorflow.serving.ModelManagement;
 import tensorflow.serving.ModelServiceGrpc;
@@ -166,12 +167,20 @@ class GrpcErrorsTest {
   }
 
   @Test
-  void classifyRegressMultiInferenceAndReloadAreUnimplemented() {
-    assertStatus(Status.Code.UNIMPLEMENTED, "Classify is not implemented",
+  void classifyRegressAndMultiInferenceRefuseAsTfServingAndReloadIsUnimplemented() {
+    assertStatus(Status.Code.INVALID_ARGUMENT, "Missing ModelSpec",
         s -> s.classify(Classification.ClassificationRequest.getDefaultInstance()));
-    assertStatus(Status.Code.UNIMPLEMENTED, "Regress is not implemented",
-        s -> s.regress(RegressionOuterClass.RegressionRequest.getDefaultInstance()));
-    assertStatus(Status.Code.UNIMPLEMENTED, "MultiInference is not implemented",
+    InputOuterClass.Input one = InputOuterClass.Input.newBuilder().setExampleList(
+        InputOuterClass.ExampleList.newBuilder().addExamples(
+            org.tensorflow.proto.Example.getDefaultInstance())).build();
+    // The LSTM's serving_default is a predict signature: not one to classify or regress with.
+    assertStatus(Status.Code.INVALID_ARGUMENT, "method_name to be tensorflow/serving/classify",
+        s -> s.classify(Classification.ClassificationRequest.newBuilder()
+            .setModelSpec(spec("lstm")).setInput(one).build()));
+    assertStatus(Status.Code.INVALID_ARGUMENT, "Input is empty.",
+        s -> s.regress(RegressionOuterClass.RegressionRequest.newBuilder()
+            .setModelSpec(spec("lstm")).build()));
+    assertStatus(Status.Code.INVALID_ARGUMENT, "Found no tasks",
         s -> s.multiInference(Inference.MultiInferenceRequest.getDefaultInstance()));
     StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
         () -> status.handleReloadConfigRequest(
