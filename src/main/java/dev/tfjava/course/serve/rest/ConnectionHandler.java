@@ -181,7 +181,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         return;
       }
       admitted = true;
-      if (route.kind() == RestRoute.Kind.PREDICT) {
+      // Predict, classify and regress have a body to read.
+      if ("POST".equals(route.kind().method)) {
         if (length > 0 && !server.core().admission().tryReserve(length)) {
           refuse(ctx, overloaded("too many request bytes in flight"));
           return;
