@@ -84,8 +84,9 @@ public final class ServeCommand implements Callable<Integer> {
   String grpcChannelArguments;
 
   @Option(names = "--rest-api-timeout-ms", paramLabel = "MS",
-      description = "A REST call not answered within MS milliseconds is answered 504 (TF "
-          + "Serving's --rest_api_timeout_in_ms; default: none).")
+      description = "TF Serving's --rest_api_timeout_in_ms, taken so that its command line "
+          + "runs unchanged; not enforced yet: REST calls are bounded by --queue and the body "
+          + "timeouts.")
   Long restApiTimeoutMs;
 
   @Option(names = "--write-model-config", paramLabel = "FILE",
