@@ -69,13 +69,24 @@ public final class LoadedModel {
         .setIntraOpParallelismThreads(threads.intraOp())
         .setInterOpParallelismThreads(threads.interOp())
         .build();
-    Function<Path, SavedModelBundle> loader = dir -> SavedModelBundle.loader(dir.toString())
-        .withTags(SavedModels.SERVE_TAG)
-        .withConfigProto(config)
-        .load();
+    Function<Path, SavedModelBundle> loader = dir -> {
+      SavedModelBundle bundle = SavedModelBundle.loader(dir.toString())
+          .withTags(SavedModels.SERVE_TAG)
+          .withConfigProto(config)
+          .load();
+      try {
+        // What the constructor will build: a signature that does not fit fails here.
+        bundle.signatures().forEach(signature -> SessionFunction.create(signature,
+            bundle.session()));
+        return bundle;
+      } catch (RuntimeException e) {
+        bundle.close();
+        throw e;
+      }
+    };
     try {
       return new LoadedModel(name, version, loader.apply(versionDir), Map.of());
-    } catch (IllegalArgumentException e) {
+    } catch (RuntimeException e) {
       // One signature that does not match the graph: serve the others, as TF Serving does.
       SignatureSubsetLoad.Outcome outcome = SignatureSubsetLoad.load(versionDir, loader, e);
       return new LoadedModel(name, version, outcome.bundle(), outcome.unservable());

@@ -11,16 +11,23 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.tensorflow.SavedModelBundle;
+import org.tensorflow.proto.AttrValue;
+import org.tensorflow.proto.GraphDef;
 import org.tensorflow.proto.MetaGraphDef;
+import org.tensorflow.proto.NodeDef;
 import org.tensorflow.proto.SavedModel;
+import org.tensorflow.proto.SignatureDef;
+import org.tensorflow.proto.TensorInfo;
+
 
 /**
  * Loads a SavedModel with some of its signatures left out. TF Java builds a function for every
  * signature at load and refuses the whole model when one does not match its graph (e.g. TF
  * Serving's half_plus_three declares DT_FLOAT for a DT_STRING tensor); TF Serving loads such a
  * model and serves its other signatures. Here the version is copied to a temporary folder whose
- * saved_model.pb keeps only the chosen signatures ({@code variables/} and {@code assets/} are
- * linked, not copied), loaded, and the copy deleted (TensorFlow has read it by then).
+ * saved_model.pb keeps only the chosen signatures, a tensor without a declared shape given
+ * the graph's ({@code variables/} and {@code assets/} are linked, not copied), loaded, and the
+ * copy deleted (TensorFlow has read it by then).
  */
 final class SignatureSubsetLoad {
   private SignatureSubsetLoad() {}
@@ -45,6 +52,7 @@ final class SignatureSubsetLoad {
         return alone != null;
       } catch (RuntimeException e) {
         unservable.put(key, e.getMessage());
+        failure.addSuppressed(e);
         return false;
       }
     }).toList();
@@ -59,8 +67,14 @@ final class SignatureSubsetLoad {
     SavedModel.Builder subset = model.toBuilder();
     for (int i = 0; i < subset.getMetaGraphsCount(); i++) {
       MetaGraphDef.Builder meta = subset.getMetaGraphsBuilder(i);
-      List.copyOf(meta.getSignatureDefMap().keySet()).stream()
-          .filter(key -> !keys.contains(key)).forEach(meta::removeSignatureDef);
+      for (String key : List.copyOf(meta.getSignatureDefMap().keySet())) {
+        if (keys.contains(key)) {
+          meta.putSignatureDef(key, shapesFromGraph(meta.getSignatureDefOrThrow(key),
+              meta.getGraphDef()));
+        } else {
+          meta.removeSignatureDef(key);
+        }
+      }
     }
     Path copy = null;
     try {
@@ -79,6 +93,43 @@ final class SignatureSubsetLoad {
     } finally {
       delete(copy);
     }
+  }
+
+  /**
+   * The signature with every tensor that declares no shape given its shape in the graph: TF Java
+   * reads a missing shape as a scalar and refuses the tensor; TensorFlow (and TF Serving) take
+   * it as unknown. The graph's shape is a Placeholder's {@code shape} or the node's
+   * {@code _output_shapes}; without either the tensor is left as it is.
+   */
+  private static SignatureDef shapesFromGraph(SignatureDef signature, GraphDef graph) {
+    SignatureDef.Builder fixed = signature.toBuilder();
+    signature.getInputsMap().forEach((alias, info) -> fixed.putInputs(alias,
+        withGraphShape(info, graph)));
+    signature.getOutputsMap().forEach((alias, info) -> fixed.putOutputs(alias,
+        withGraphShape(info, graph)));
+    return fixed.build();
+  }
+
+  private static TensorInfo withGraphShape(TensorInfo info, GraphDef graph) {
+    if (info.hasTensorShape() || info.getName().isEmpty()) {
+      return info;
+    }
+    String[] parts = info.getName().split(":");
+    int index = parts.length > 1 ? Integer.parseInt(parts[1]) : 0;
+    for (NodeDef node : graph.getNodeList()) {
+      if (!node.getName().equals(parts[0])) {
+        continue;
+      }
+      AttrValue shape = node.getAttrMap().get("shape");
+      if (shape != null && shape.hasShape()) {
+        return info.toBuilder().setTensorShape(shape.getShape()).build();
+      }
+      AttrValue shapes = node.getAttrMap().get("_output_shapes");
+      if (shapes != null && shapes.getList().getShapeCount() > index) {
+        return info.toBuilder().setTensorShape(shapes.getList().getShape(index)).build();
+      }
+    }
+    return info;
   }
 
   private static SavedModel read(Path file) {
