@@ -149,13 +149,14 @@ class ExampleInferenceTest {
   }
 
   @Test
-  void wrongMethodIsInvalidArgument() {
+  void aSignatureWithoutTheOutputsIsInvalidArgument() {
     StatusRuntimeException e = org.junit.jupiter.api.Assertions.assertThrows(
         StatusRuntimeException.class, () -> stub.regress(RegressionOuterClass.RegressionRequest
             .newBuilder().setModelSpec(spec("classify_x_to_y")).setInput(examples(x(1f)))
             .build()));
     assertEquals(io.grpc.Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
-    assertTrue(e.getStatus().getDescription().contains("tensorflow/serving/regress"));
+    assertTrue(e.getStatus().getDescription().contains("No output tensor named outputs"),
+        e.getStatus().getDescription());
   }
 
   @Test

@@ -173,8 +173,8 @@ class GrpcErrorsTest {
     InputOuterClass.Input one = InputOuterClass.Input.newBuilder().setExampleList(
         InputOuterClass.ExampleList.newBuilder().addExamples(
             org.tensorflow.proto.Example.getDefaultInstance())).build();
-    // The LSTM's serving_default is a predict signature: not one to classify or regress with.
-    assertStatus(Status.Code.INVALID_ARGUMENT, "method_name to be tensorflow/serving/classify",
+    // The LSTM's serving_default takes floats, not serialized tf.Examples.
+    assertStatus(Status.Code.INVALID_ARGUMENT, "is DT_FLOAT, not DT_STRING",
         s -> s.classify(Classification.ClassificationRequest.newBuilder()
             .setModelSpec(spec("lstm")).setInput(one).build()));
     assertStatus(Status.Code.INVALID_ARGUMENT, "Input is empty.",

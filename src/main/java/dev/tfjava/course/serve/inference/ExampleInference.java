@@ -36,12 +36,12 @@ public final class ExampleInference {
   /**
    * Runs a classify signature.
    *
-   * @throws ServingException as TF Serving: INVALID_ARGUMENT for a signature of another method,
-   *     input or outputs; FAILED_PRECONDITION for an unknown signature
+   * @throws ServingException as TF Serving: INVALID_ARGUMENT for a signature without one
+   *     DT_STRING input or without the outputs; FAILED_PRECONDITION for an unknown signature
    */
   public static Classification.ClassificationResult classify(LoadedModel model, String key,
       List<byte[]> examples) {
-    ServingSignature signature = signature(model, key, CLASSIFY);
+    ServingSignature signature = signature(model, key);
     boolean hasClasses = signature.outputs().containsKey("classes");
     boolean hasScores = signature.outputs().containsKey("scores");
     if (!hasClasses && !hasScores) {
@@ -82,7 +82,7 @@ public final class ExampleInference {
    */
   public static RegressionOuterClass.RegressionResult regress(LoadedModel model, String key,
       List<byte[]> examples) {
-    ServingSignature signature = signature(model, key, REGRESS);
+    ServingSignature signature = signature(model, key);
     if (!signature.outputs().containsKey("outputs")) {
       throw ServingException.invalidArgument("No output tensor named outputs in signature.");
     }
@@ -106,13 +106,11 @@ public final class ExampleInference {
     }
   }
 
-  private static ServingSignature signature(LoadedModel model, String key, String method) {
+  private static ServingSignature signature(LoadedModel model, String key) {
+    // The method name is not checked: TF Serving's default
+    // (--enable_signature_method_name_check=false), so that TF2 exports, whose signatures all
+    // say predict, classify and regress by their inputs and outputs.
     ServingSignature signature = model.predictSignature(key);
-    if (!signature.methodName().equals(method)) {
-      throw ServingException.invalidArgument("Expected " + method.substring(
-          method.lastIndexOf('/') + 1) + " signature method_name to be " + method + ". Was: "
-          + signature.methodName());
-    }
     if (signature.inputs().size() != 1) {
       throw ServingException.invalidArgument("Expected one input Tensor.");
     }
