@@ -13,6 +13,7 @@ import dev.tfjava.course.serve.core.ModelConfig;
 import dev.tfjava.course.serve.core.ModelConfigSource;
 import dev.tfjava.course.serve.core.ModelRepository;
 import dev.tfjava.course.serve.core.VersionFolders;
+import dev.tfjava.course.serve.grpc.GrpcChannelArguments;
 import dev.tfjava.course.train.ThreadSettings;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
@@ -25,6 +26,7 @@ import java.time.Duration;
 import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -62,6 +64,32 @@ public final class ServeCommand implements Callable<Integer> {
       description = "Re-read --model-config-file every S seconds (default: ${DEFAULT-VALUE}: "
           + "read it once, as TF Serving).")
   double configPollSeconds;
+
+  @Option(names = "--model-name", paramLabel = "NAME",
+      description = "With --model-base-path: serve that one model under this name (TF Serving's "
+          + "--model_name; default: default).")
+  String modelName;
+
+  @Option(names = "--model-base-path", paramLabel = "DIR",
+      description = "Serve the one model whose <version>/ folders are in DIR (TF Serving's "
+          + "--model_base_path) instead of --models.")
+  Path modelBasePath;
+
+  @Option(names = "--grpc-socket-path", paramLabel = "FILE",
+      description = "Also serve the gRPC API on this UNIX domain socket (TF Serving's "
+          + "--grpc_socket_path; Linux).")
+  Path grpcSocketPath;
+
+  @Option(names = "--grpc-channel-arguments", paramLabel = "K=V,...",
+      description = "gRPC server arguments as TF Serving's --grpc_channel_arguments: "
+          + GrpcChannelArguments.SUPPORTED + ".")
+  String grpcChannelArguments;
+
+  @Option(names = "--rest-api-timeout-ms", paramLabel = "MS",
+      description = "TF Serving's --rest_api_timeout_in_ms, taken so that its command line "
+          + "runs unchanged; not enforced yet: REST calls are bounded by --queue and the body "
+          + "timeouts.")
+  Long restApiTimeoutMs;
 
   @Option(names = "--write-model-config", paramLabel = "FILE",
       description = "Write TF Serving's model config for the models under --models (absolute "
@@ -174,7 +202,7 @@ public final class ServeCommand implements Callable<Integer> {
     ServingServer.Settings settings = settings();
     ServingFeatures features = features();
     ServingOperations operations = operations();
-    if (modelConfigFile == null && !Files.isDirectory(models)) {
+    if (modelConfigFile == null && modelBasePath == null && !Files.isDirectory(models)) {
       throw CourseException.badInput("--models " + models + ": no such folder (the lessons "
           + "export there; run one first, or point --models at a folder of SavedModels)");
     }
@@ -215,6 +243,17 @@ public final class ServeCommand implements Callable<Integer> {
 
   /** The models: TF Serving's model config file, or every folder under --models. */
   private ModelConfigSource source() {
+    if (modelBasePath != null) {
+      check(modelConfigFile == null && !spec.commandLine().getParseResult()
+          .hasMatchedOption("--models"), "--model-base-path serves one model: give it without "
+          + "--models and --model-config-file");
+      check(Files.isDirectory(modelBasePath), "--model-base-path " + modelBasePath + ": no such"
+          + " folder (it holds the model's numbered version folders)");
+      ModelConfig one = ModelConfig.latest(modelName == null ? "default" : modelName,
+          modelBasePath.toAbsolutePath());
+      return () -> List.of(one);
+    }
+    check(modelName == null, "--model-name needs --model-base-path (the model's folder)");
     if (modelConfigFile == null) {
       return ModelConfigSource.folders(models);
     }
@@ -319,7 +358,14 @@ public final class ServeCommand implements Callable<Integer> {
   private ServingFeatures features() {
     check(batchingParametersFile == null || enableBatching,
         "--batching-parameters-file needs --enable-batching (as in TensorFlow Serving)");
-    ServingFeatures features = ServingFeatures.defaults();
+    check(restApiTimeoutMs == null || restApiTimeoutMs > 0,
+        "--rest-api-timeout-ms must be a positive number of milliseconds, got "
+            + restApiTimeoutMs);
+    ServingFeatures features = ServingFeatures.defaults()
+        .withDoors(new ServingFeatures.Doors(Optional.ofNullable(grpcSocketPath),
+            grpcChannelArguments == null ? GrpcChannelArguments.NONE
+                : GrpcChannelArguments.parse(grpcChannelArguments),
+            Optional.ofNullable(restApiTimeoutMs).map(Duration::ofMillis)));
     if (monitoringConfigFile != null) {
       features = features.withMonitoring(MonitoringConfig.read(monitoringConfigFile));
     }

@@ -133,6 +133,8 @@ public final class ServingServer implements AutoCloseable {
 
   private final RestServer rest;
   private final GrpcServer grpc;
+  /** gRPC on a UNIX domain socket ({@code --grpc-socket-path}), or null. */
+  private final GrpcServer unixGrpc;
   private final Optional<BatchingService> batching;
   private final ServingMetrics metrics;
   private final ThreadPoolExecutor workers;
@@ -143,7 +145,8 @@ public final class ServingServer implements AutoCloseable {
   private final Duration drain;
   private final Optional<ServingHealth> health;
 
-  private ServingServer(RestServer rest, GrpcServer grpc, Optional<BatchingService> batching,
+  private ServingServer(RestServer rest, GrpcServer grpc, GrpcServer unixGrpc,
+      Optional<BatchingService> batching,
       ServingMetrics metrics, ThreadPoolExecutor workers, ModelRepository repository,
       AtomicBoolean closing, Consumer<String> log, Duration drain,
       Optional<ServingHealth> health) {
@@ -151,6 +154,7 @@ public final class ServingServer implements AutoCloseable {
     this.health = health;
     this.rest = rest;
     this.grpc = grpc;
+    this.unixGrpc = unixGrpc;
     this.batching = batching;
     this.metrics = metrics;
     this.closing = closing;
@@ -206,6 +210,7 @@ public final class ServingServer implements AutoCloseable {
     ServingCore core = new ServingCore(repository, predictions, admission, workers, closing::get,
         log, metrics);
     RestServer rest = null;
+    GrpcServer grpc = null;
     try {
       rest = RestServer.start(settings.host(), settings.port(),
           new RestServer.Limits(settings.maxBodyBytes(), settings.headerTimeout(),
@@ -215,16 +220,24 @@ public final class ServingServer implements AutoCloseable {
           operations.tls());
       Optional<ServingHealth> health = operations.healthService() && settings.grpcPort() >= 0
           ? Optional.of(new ServingHealth(repository)) : Optional.empty();
-      GrpcServer grpc = settings.grpcPort() < 0 ? null
-          : GrpcServer.start(settings.host(), settings.grpcPort(), new GrpcServer.Limits(
-              settings.grpcMaxMessageBytes(), settings.idleTimeout(), settings.headerTimeout()),
-              core, new GrpcServer.Options(health.map(ServingHealth::service), operations.tls()));
+      GrpcServer.Limits grpcLimits = new GrpcServer.Limits(settings.grpcMaxMessageBytes(),
+          settings.idleTimeout(), settings.headerTimeout());
+      ServingFeatures.Doors doors = features.doors();
+      GrpcServer.Options grpcOptions = new GrpcServer.Options(
+          health.map(ServingHealth::service), operations.tls(), doors.grpcChannelArguments());
+      grpc = settings.grpcPort() < 0 ? null : GrpcServer.start(settings.host(),
+          settings.grpcPort(), grpcLimits, core, grpcOptions);
+      GrpcServer unix = doors.grpcSocketPath().map(socket -> GrpcServer.startUnix(socket,
+          grpcLimits, grpcOptions, core)).orElse(null);
       health.ifPresent(ServingHealth::start);
-      return new ServingServer(rest, grpc, batching, metrics, workers, repository, closing, log,
-          operations.drain(), health);
+      return new ServingServer(rest, grpc, unix, batching, metrics, workers, repository, closing,
+          log, operations.drain(), health);
     } catch (RuntimeException e) {
       if (rest != null) {
         rest.close();
+      }
+      if (grpc != null) {
+        grpc.close();
       }
       workers.shutdown();
       batching.ifPresent(BatchingService::close);
@@ -281,6 +294,9 @@ public final class ServingServer implements AutoCloseable {
       rest.close();
       if (grpc != null) {
         grpc.close();
+      }
+      if (unixGrpc != null) {
+        unixGrpc.close();
       }
       // Leases still held by stuck requests keep their bundle open until they finish.
       repository.close();

@@ -134,7 +134,8 @@ public final class BatchingService implements PredictService, AutoCloseable {
 
   /** The instances of a request that can join a batch, or -1 when it must run on its own. */
   private int stackableRows(ServingSignature signature, Map<String, TensorValues> inputs) {
-    long rows = Predictor.freeBatch(signature) ? Predictor.instances(inputs) : -1;
+    long rows = Predictor.freeBatch(signature) && Predictor.fitsDeclared(signature, inputs)
+        ? Predictor.instances(inputs) : -1;
     return rows >= 1 && rows <= parameters.maxBatchSize() ? (int) rows : -1;
   }
 

@@ -34,8 +34,8 @@ final class ConfigFiles {
           .merge(text, builder);
       return builder;
     } catch (TextFormat.ParseException e) {
-      throw CourseException.badInput(option + " " + file + ": not a text-format "
-          + builder.getDescriptorForType().getName() + ": "
+      throw CourseException.badInput(option + " " + file + ": Error parsing text-format "
+          + builder.getDescriptorForType().getFullName() + ": "
           + e.getMessage().replaceAll("\\s*\n\\s*", " "));
     }
   }

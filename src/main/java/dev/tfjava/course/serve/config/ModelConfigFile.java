@@ -49,8 +49,9 @@ public final class ModelConfigFile {
     try {
       TextFormat.getParser().merge(text, config);
     } catch (TextFormat.ParseException e) {
-      throw new IllegalArgumentException(file + " is not a text-format ModelServerConfig: "
-          + e.getMessage(), e);
+      // TF Serving's wording, which its tests and log scrapers look for.
+      throw new IllegalArgumentException(file + ": Error parsing text-format "
+          + ModelServerConfig.getDescriptor().getFullName() + ": " + e.getMessage(), e);
     }
     if (config.getConfigCase() != ModelServerConfig.ConfigCase.MODEL_CONFIG_LIST) {
       throw new IllegalArgumentException(file + ": expected model_config_list { config { ... } }"

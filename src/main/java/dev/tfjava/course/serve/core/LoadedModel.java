@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.SessionFunction;
@@ -37,11 +38,15 @@ public final class LoadedModel {
   private final Map<String, ServingSignature> signatures;
   private final Map<String, SessionFunction> functions;
   private final AtomicInteger references = new AtomicInteger(1);
+  /** Signatures TF Java could not build, with the reason; not served, said in the metadata. */
+  private final Map<String, String> unservable;
 
-  private LoadedModel(String name, long version, SavedModelBundle bundle) {
+  private LoadedModel(String name, long version, SavedModelBundle bundle,
+      Map<String, String> unservable) {
     this.name = name;
     this.version = version;
     this.bundle = bundle;
+    this.unservable = Map.copyOf(unservable);
     Map<String, ServingSignature> sigs = new LinkedHashMap<>();
     bundle.metaGraphDef().getSignatureDefMap().entrySet().stream()
         .sorted(Map.Entry.comparingByKey())
@@ -64,10 +69,33 @@ public final class LoadedModel {
         .setIntraOpParallelismThreads(threads.intraOp())
         .setInterOpParallelismThreads(threads.interOp())
         .build();
-    return new LoadedModel(name, version, SavedModelBundle.loader(versionDir.toString())
-        .withTags(SavedModels.SERVE_TAG)
-        .withConfigProto(config)
-        .load());
+    Function<Path, SavedModelBundle> loader = dir -> {
+      SavedModelBundle bundle = SavedModelBundle.loader(dir.toString())
+          .withTags(SavedModels.SERVE_TAG)
+          .withConfigProto(config)
+          .load();
+      try {
+        // What the constructor will build: a signature that does not fit fails here.
+        bundle.signatures().forEach(signature -> SessionFunction.create(signature,
+            bundle.session()));
+        return bundle;
+      } catch (RuntimeException e) {
+        bundle.close();
+        throw e;
+      }
+    };
+    try {
+      return new LoadedModel(name, version, loader.apply(versionDir), Map.of());
+    } catch (RuntimeException e) {
+      // One signature that does not match the graph: serve the others, as TF Serving does.
+      SignatureSubsetLoad.Outcome outcome = SignatureSubsetLoad.load(versionDir, loader, e);
+      return new LoadedModel(name, version, outcome.bundle(), outcome.unservable());
+    }
+  }
+
+  /** The signatures that could not be served, with TensorFlow's reason (usually none). */
+  public Map<String, String> unservableSignatures() {
+    return unservable;
   }
 
   public String name() {
@@ -96,6 +124,10 @@ public final class LoadedModel {
    */
   public ServingSignature predictSignature(String key) {
     ServingSignature signature = signatures.get(key);
+    if (unservable.containsKey(key)) {
+      throw ServingException.failedPrecondition("Signature \"" + key + "\" of model " + name
+          + " version " + version + " cannot be served: " + unservable.get(key));
+    }
     if (signature == null || !functions.containsKey(key)) {
       throw ServingException.failedPrecondition("Serving signature key \"" + key
           + "\" not found. (model " + name + " version " + version + " has "

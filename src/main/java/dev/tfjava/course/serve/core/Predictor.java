@@ -52,7 +52,7 @@ public final class Predictor implements PredictService {
     Map<String, TensorValues> inputs = request.inputs().decode(signature);
     long rows = request.instances() ? instances(inputs) : -1;
     Map<String, TensorValues> outputs;
-    if (rows < 0 || !freeBatch(signature)) {
+    if (rows < 0 || !freeBatch(signature) || !fitsDeclared(signature, inputs)) {
       outputs = run(loaded, signature, wanted, tensors(inputs, 0, -1));
     } else {
       outputs = runSliced(loaded, signature, wanted, inputs, rows);
@@ -119,6 +119,18 @@ public final class Predictor implements PredictService {
   public static boolean freeBatch(ServingSignature signature) {
     return signature.inputs().values().stream()
         .allMatch(spec -> !spec.unknownRank() && spec.dims().length > 0 && spec.dims()[0] < 0);
+  }
+
+  /**
+   * Whether every input has a shape its signature declares. Shapes are TensorFlow's to judge
+   * (as in TF Serving), but only inputs of the declared shape are sliced or stacked into batches.
+   */
+  public static boolean fitsDeclared(ServingSignature signature,
+      Map<String, TensorValues> inputs) {
+    return inputs.entrySet().stream().allMatch(e -> {
+      TensorSpec spec = signature.inputs().get(e.getKey());
+      return spec != null && spec.accepts(e.getValue().shape());
+    });
   }
 
   /** Native tensors of rows {@code [from, from + count)} of each input (whole when count < 0). */

@@ -1,23 +1,35 @@
 package dev.tfjava.course.serve.grpc;
 
 import com.google.protobuf.Any;
+import dev.tfjava.course.serve.core.LoadedModel;
 import dev.tfjava.course.serve.core.ModelLease;
 import dev.tfjava.course.serve.core.PredictResponse;
 import dev.tfjava.course.serve.core.ServingCore;
 import dev.tfjava.course.serve.core.ServingException;
+import dev.tfjava.course.serve.core.ServingSignature;
+import dev.tfjava.course.serve.core.TensorValues;
+import dev.tfjava.course.serve.inference.ExampleInference;
+import dev.tfjava.course.serve.inference.SerializedExamples;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.tensorflow.proto.TensorProto;
 import tensorflow.serving.Classification;
 import tensorflow.serving.GetModelMetadata;
 import tensorflow.serving.Inference;
+import tensorflow.serving.InputOuterClass;
 import tensorflow.serving.Predict;
 import tensorflow.serving.PredictionServiceGrpc;
 import tensorflow.serving.RegressionOuterClass;
 
 /**
  * TF Serving's {@code tensorflow.serving.PredictionService}: Predict and GetModelMetadata on the
- * core; Classify, Regress and MultiInference answer UNIMPLEMENTED, since the course's models
- * export predict signatures only. Each method turns protobuf into a core request and back.
+ * core; Classify, Regress and MultiInference on tf.Example inputs ({@link ExampleInference}).
+ * Each method turns protobuf into a core request and back.
  */
 final class PredictionService extends PredictionServiceGrpc.PredictionServiceImplBase {
   /** The one metadata field TF Serving supports. */
@@ -81,24 +93,86 @@ final class PredictionService extends PredictionServiceGrpc.PredictionServiceImp
   @Override
   public void classify(Classification.ClassificationRequest request,
       StreamObserver<Classification.ClassificationResponse> observer) {
-    observer.onError(unimplemented("Classify"));
+    calls.run("Classify", request.getModelSpec().getName(), request.getSerializedSize(),
+        observer, deadline -> {
+          String key = ExampleInference.key(request.getModelSpec().getSignatureName());
+          try (ModelLease lease = core.repository().acquire(
+              ProtoSpecs.toCore(request.hasModelSpec(), request.getModelSpec()))) {
+            LoadedModel model = lease.model();
+            return Classification.ClassificationResponse.newBuilder()
+                .setModelSpec(ProtoSpecs.answered(model.name(), model.version(), key))
+                .setResult(ExampleInference.classify(model, key, examples(request.getInput())))
+                .build();
+          }
+        });
   }
 
   @Override
   public void regress(RegressionOuterClass.RegressionRequest request,
       StreamObserver<RegressionOuterClass.RegressionResponse> observer) {
-    observer.onError(unimplemented("Regress"));
+    calls.run("Regress", request.getModelSpec().getName(), request.getSerializedSize(),
+        observer, deadline -> {
+          String key = ExampleInference.key(request.getModelSpec().getSignatureName());
+          try (ModelLease lease = core.repository().acquire(
+              ProtoSpecs.toCore(request.hasModelSpec(), request.getModelSpec()))) {
+            LoadedModel model = lease.model();
+            return RegressionOuterClass.RegressionResponse.newBuilder()
+                .setModelSpec(ProtoSpecs.answered(model.name(), model.version(), key))
+                .setResult(ExampleInference.regress(model, key, examples(request.getInput())))
+                .build();
+          }
+        });
   }
 
+  /**
+   * TF Serving's MultiInference: every task on the same examples, one model (version) for all
+   * ({@code multi_inference.cc}), each task a classify or regress signature.
+   */
   @Override
   public void multiInference(Inference.MultiInferenceRequest request,
       StreamObserver<Inference.MultiInferenceResponse> observer) {
-    observer.onError(unimplemented("MultiInference"));
+    String name = request.getTasksCount() == 0 ? ""
+        : request.getTasks(0).getModelSpec().getName();
+    calls.run("MultiInference", name, request.getSerializedSize(), observer, deadline -> {
+      if (request.getTasksCount() == 0) {
+        throw ServingException.invalidArgument("Found no tasks in MultiInference request.");
+      }
+      Set<String> keys = new TreeSet<>();
+      for (Inference.InferenceTask task : request.getTasksList()) {
+        if (!task.getModelSpec().getName().equals(name)) {
+          throw ServingException.invalidArgument("All ModelSpecs in a MultiInferenceRequest "
+              + "must access the same model name.");
+        }
+        if (!keys.add(ExampleInference.key(task.getModelSpec().getSignatureName()))) {
+          throw ServingException.invalidArgument("Duplicate evaluation of signature: "
+              + task.getModelSpec().getSignatureName());
+        }
+      }
+      List<byte[]> examples = examples(request.getInput());
+      Inference.MultiInferenceResponse.Builder response =
+          Inference.MultiInferenceResponse.newBuilder();
+      try (ModelLease lease = core.repository().acquire(
+          ProtoSpecs.toCore(true, request.getTasks(0).getModelSpec()))) {
+        LoadedModel model = lease.model();
+        for (Inference.InferenceTask task : request.getTasksList()) {
+          String key = ExampleInference.key(task.getModelSpec().getSignatureName());
+          Inference.InferenceResult.Builder result = response.addResultsBuilder()
+              .setModelSpec(ProtoSpecs.answered(model.name(), model.version(), key));
+          switch (task.getMethodName()) {
+            case ExampleInference.CLASSIFY -> result.setClassificationResult(
+                ExampleInference.classify(model, key, examples));
+            case ExampleInference.REGRESS -> result.setRegressionResult(
+                ExampleInference.regress(model, key, examples));
+            default -> throw ServingException.invalidArgument("Unsupported signature method_name: "
+                + task.getMethodName());
+          }
+        }
+      }
+      return response.build();
+    });
   }
 
-  private static RuntimeException unimplemented(String method) {
-    return GrpcCalls.status(Status.UNIMPLEMENTED, method + " is not implemented by this server:"
-        + " the course's models export predict signatures (tensorflow/serving/predict) only;"
-        + " call Predict");
+  private List<byte[]> examples(InputOuterClass.Input input) {
+    return SerializedExamples.of(input, core.admission().maxBytes());
   }
 }

@@ -44,11 +44,8 @@ public final class TensorProtoCodec {
       throw ServingException.invalidArgument(what + " has dtype " + proto.getDtype()
           + " but the signature expects " + spec.dtype());
     }
+    // The shape is left to TensorFlow, as TF Serving does (predict_util.cc checks names only).
     long[] shape = shape(proto.getTensorShape(), what);
-    if (!spec.accepts(shape)) {
-      throw ServingException.invalidArgument(what + " has shape " + TensorSpec.formatShape(shape)
-          + " but the signature expects " + spec.shapeText());
-    }
     long count = 1;
     for (long d : shape) {
       if (d != 0 && count > maxElements / d) {

@@ -37,9 +37,6 @@ final class PlainNumberLists extends JsonByteReader {
       return null;
     }
     long[] shape = Arrays.copyOf(reader.dims, reader.rank);
-    if (!spec.accepts(shape)) {
-      return null;
-    }
     if (dtype == DataType.DT_DOUBLE) {
       return TensorValues.ofDoubles(shape, reader.values);
     }

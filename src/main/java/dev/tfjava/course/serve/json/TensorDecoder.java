@@ -60,17 +60,12 @@ final class TensorDecoder {
     closeList(0, rows);
   }
 
-  /** The shape read, checked against the signature's. */
+  /** The shape read; TensorFlow, not the signature's declared shape, decides if it fits. */
   long[] shape() {
-    long[] shape = Arrays.copyOf(dims, Math.max(rank, 0));
-    if (!spec.accepts(shape)) {
-      throw ServingException.invalidArgument("input '" + spec.alias() + "' has shape "
-          + TensorSpec.formatShape(shape) + " but the signature expects " + spec.shapeText());
-    }
-    return shape;
+    return Arrays.copyOf(dims, Math.max(rank, 0));
   }
 
-  /** The values read, in the shape read (checked against the signature's). */
+  /** The values read, in the shape read. */
   TensorValues values() {
     return leaves.values(shape());
   }

@@ -72,7 +72,8 @@ final class RequestIntake {
       return overloaded("all workers busy and the queue full");
     }
     admitted = true;
-    if (route.kind() == RestRoute.Kind.PREDICT) {
+    // Predict, classify and regress have a body to read.
+    if ("POST".equals(route.kind().method)) {
       if (length > 0 && !server.core().admission().tryReserve(length)) {
         return overloaded("too many request bytes in flight");
       }

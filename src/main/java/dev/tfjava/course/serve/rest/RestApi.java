@@ -7,6 +7,9 @@ import dev.tfjava.course.serve.core.ModelLease;
 import dev.tfjava.course.serve.core.ModelRepository;
 import dev.tfjava.course.serve.core.PredictService;
 import dev.tfjava.course.serve.core.ServingException;
+import dev.tfjava.course.serve.inference.ExampleInference;
+import dev.tfjava.course.serve.inference.ExamplesJson;
+import dev.tfjava.course.serve.inference.SerializedExamples;
 import dev.tfjava.course.serve.json.JsonPredictRequest;
 import dev.tfjava.course.serve.json.JsonPredictor;
 import dev.tfjava.course.serve.json.ModelMetadataJson;
@@ -14,8 +17,10 @@ import dev.tfjava.course.serve.json.ModelStatusJson;
 import dev.tfjava.course.serve.json.ServingJson;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufInputStream;
+import io.netty.buffer.ByteBufUtil;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -48,6 +53,12 @@ final class RestApi {
   }
 
   private static final String ENTRYPOINT = "REST";
+
+  /**
+   * The most bytes a REST call's serialized tf.Examples may take: a small body with a large
+   * context and many examples would otherwise multiply into the heap.
+   */
+  static final long MAX_EXAMPLE_BYTES = 64L << 20;
 
   private final ModelRepository repository;
   private final JsonPredictor predictor;
@@ -105,6 +116,8 @@ final class RestApi {
             return body.nioBuffer(); // a view of the received body, not a copy
           }
         });
+        case CLASSIFY, REGRESS -> CompletableFuture.completedFuture(
+            examples(route, ByteBufUtil.getBytes(body)));
         case METRICS -> throw new IllegalStateException("the metrics page has no model");
       };
     } catch (RuntimeException | OutOfMemoryError e) {
@@ -114,10 +127,23 @@ final class RestApi {
       Outcome outcome = error == null ? new Outcome(new Response(200, bytes, null), ErrorCode.OK)
           : failed(unwrap(error), what);
       metrics.answered(route.spec().name(),
-          route.kind() == RestRoute.Kind.PREDICT ? "predict" : "", ENTRYPOINT, outcome.code(),
+          route.kind() == RestRoute.Kind.STATUS || route.kind() == RestRoute.Kind.METADATA ? ""
+              : route.kind().name().toLowerCase(java.util.Locale.ROOT), ENTRYPOINT, outcome.code(),
           System.nanoTime() - started);
       return outcome.http();
     });
+  }
+
+  /** {@code :classify} or {@code :regress}: tf.Examples from JSON through the signature. */
+  private byte[] examples(RestRoute route, byte[] body) {
+    ExamplesJson.Request request = ExamplesJson.parse(body);
+    String key = ExampleInference.key(request.signatureName());
+    try (ModelLease lease = repository.acquire(route.spec())) {
+      List<byte[]> examples = SerializedExamples.of(request.input(), MAX_EXAMPLE_BYTES);
+      return route.kind() == RestRoute.Kind.CLASSIFY
+          ? ExamplesJson.write(ExampleInference.classify(lease.model(), key, examples))
+          : ExamplesJson.write(ExampleInference.regress(lease.model(), key, examples));
+    }
   }
 
   /** A response and the TF error code it stands for (what TF Serving's request count labels). */

@@ -11,14 +11,16 @@ import java.util.regex.Pattern;
  * One request line of TF Serving's REST API, parsed:
  * {@code GET /v1/models/{name}[/versions/{n} | /labels/{label}]} (status),
  * {@code GET /v1/models/{name}[/versions/{n} | /labels/{label}]/metadata} and
- * {@code POST /v1/models/{name}[/versions/{n} | /labels/{label}]:predict}; and {@code GET} of the metrics page
+ * {@code POST /v1/models/{name}[/versions/{n} | /labels/{label}]:predict} (or :classify,
+ * :regress); and {@code GET} of the metrics page
  * (no model: {@code spec} is null).
  */
 record RestRoute(Kind kind, ModelSpec spec) {
 
   /** What a path asks for, with the one HTTP method it accepts. */
   enum Kind {
-    STATUS("GET"), METADATA("GET"), PREDICT("POST"), METRICS("GET");
+    STATUS("GET"), METADATA("GET"), PREDICT("POST"), CLASSIFY("POST"), REGRESS("POST"),
+    METRICS("GET");
 
     final String method;
 
@@ -60,9 +62,13 @@ record RestRoute(Kind kind, ModelSpec spec) {
       kind = Kind.METADATA;
     } else if (suffix.equals(":predict")) {
       kind = Kind.PREDICT;
+    } else if (suffix.equals(":classify")) {
+      kind = Kind.CLASSIFY;
+    } else if (suffix.equals(":regress")) {
+      kind = Kind.REGRESS;
     } else {
       throw new HttpError(404, "Unsupported API " + suffix + ": this server implements"
-          + " :predict (not :classify or :regress)");
+          + " :predict, :classify and :regress");
     }
     if (!kind.method.equals(method)) {
       throw HttpError.methodNotAllowed(kind.method, "Method " + method + " is not allowed on "
