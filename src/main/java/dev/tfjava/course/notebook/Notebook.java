@@ -1,13 +1,18 @@
 package dev.tfjava.course.notebook;
 
 import dev.tfjava.course.data.MnistDataset;
+import dev.tfjava.course.data.MnistFiles;
 import dev.tfjava.course.data.MnistSource;
 import dev.tfjava.course.data.MnistVariant;
 import dev.tfjava.course.plot.Charts;
 import dev.tfjava.course.plot.Png;
 import dev.tfjava.course.train.ThreadSettings;
 import java.awt.image.BufferedImage;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.knowm.xchart.XYChart;
 
 /**
@@ -24,6 +29,8 @@ public final class Notebook {
   public static final long SEED = 42;
   /** Inline figures are drawn at twice their size in points (the PNG files at 300 dpi). */
   static final double INLINE_SCALE = 2;
+  /** A folder with MNIST's four IDX files, for {@link #mnist()} (docs/notebooks.md). */
+  public static final String MNIST_DIR_ENV = "NOTEBOOK_MNIST_DIR";
 
   private static NotebookGraph current;
   private static String chapter = "notebook";
@@ -98,14 +105,46 @@ public final class Notebook {
   }
 
   /**
-   * The notebook's {@code input_data.read_data_sets}: MNIST from the cache, a download or, when
-   * neither works (or {@code NOTEBOOK_OFFLINE=1}), the embedded 2,500-digit sample, split as the
-   * lesson splits it; what was tried goes to stderr.
+   * The notebook's {@code input_data.read_data_sets}: MNIST from the folder in
+   * {@code $NOTEBOOK_MNIST_DIR}, else the cache, a download or, when neither works (or
+   * {@code NOTEBOOK_OFFLINE=1}), the embedded 2,500-digit sample, split as the lesson splits it.
+   * Prints one plain line saying which (the lesson's command-line banner, with its URLs and
+   * options, would mean nothing in a notebook).
    */
   public static MnistDataset mnist() {
+    Path named = mnistDir();
     MnistSource source = MnistSource.standard(MnistVariant.MNIST, MnistSource.defaultCacheRoot(),
-        !flag("NOTEBOOK_OFFLINE"), System.err);
-    return MnistDataset.load(MnistVariant.MNIST, source.locate(null));
+        !flag("NOTEBOOK_OFFLINE"), new PrintStream(OutputStream.nullOutputStream()));
+    MnistFiles.Located files = source.locate(named);
+    System.out.println(dataLine(files, source.cacheDir()));
+    return MnistDataset.load(MnistVariant.MNIST, files);
+  }
+
+  /** {@code $NOTEBOOK_MNIST_DIR} when set, checked for the four files; else {@code null}. */
+  private static Path mnistDir() {
+    String value = System.getenv(MNIST_DIR_ENV);
+    if (value == null || value.isBlank()) {
+      return null;
+    }
+    Path dir = Path.of(value.trim());
+    List<String> missing = Files.isDirectory(dir) ? MnistFiles.missing(dir) : List.of();
+    if (!Files.isDirectory(dir) || !missing.isEmpty()) {
+      throw new IllegalArgumentException(MNIST_DIR_ENV + "=" + dir + (missing.isEmpty()
+          ? " is not a folder" : " lacks " + String.join(", ", missing)) + ": point it at the"
+          + " folder with MNIST's four IDX files, or unset it, and restart the kernel");
+    }
+    return dir;
+  }
+
+  /** The one line {@link #mnist()} prints: where the data came from, and how to get all of it. */
+  static String dataLine(MnistFiles.Located files, Path cacheDir) {
+    if (files.origin() != MnistFiles.Origin.EMBEDDED_SAMPLE) {
+      return "MNIST data: the full data set from " + files.location();
+    }
+    return "MNIST data: the course's embedded sample (2,000 training + 500 test digits), so the"
+        + " accuracies stay below the full set's 98%. For all 70,000 digits put MNIST's four IDX"
+        + " files in " + cacheDir + " (scripts/lessons mnist-cnn downloads them there), or set "
+        + MNIST_DIR_ENV + " to their folder, then restart the kernel.";
   }
 
   /** Where {@code save_fig(figId)} writes: {@code images/<chapter>/<figId>.png}. */

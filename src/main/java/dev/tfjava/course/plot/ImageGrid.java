@@ -11,14 +11,18 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Lays out images in a grid, each with a caption under it and an optional red frame (used to mark
- * misclassified digits), under an optional title. Tiles may differ in size; each cell is as large as
+ * Lays out images in a grid, each with a caption under it and a frame around it, under an optional
+ * title. The frame is what matplotlib's axes draw around {@code imshow}: without it, white content
+ * (a filter's line, a digit's background) is the page's own white. A marked tile (a misclassified
+ * digit) gets a thick red frame instead. Tiles may differ in size; each cell is as large as
  * the largest tile.
  */
 public final class ImageGrid {
   private static final int PAD = 12;
   private static final Font CAPTION = new Font(Font.SANS_SERIF, Font.PLAIN, 16);
   private static final Font TITLE = new Font(Font.SANS_SERIF, Font.BOLD, 20);
+  /** The frame's colour: a dark gray that shows against both white and black content. */
+  static final Color FRAME = new Color(0x40, 0x40, 0x40);
 
   private record Tile(BufferedImage image, String caption, boolean marked) {}
 
@@ -94,6 +98,10 @@ public final class ImageGrid {
           g.setColor(Color.RED);
           g.setStroke(new BasicStroke(4));
           g.drawRect(ix - 2, iy - 2, tile.image.getWidth() + 3, tile.image.getHeight() + 3);
+        } else {
+          g.setColor(FRAME);
+          g.setStroke(new BasicStroke(1));
+          g.drawRect(ix - 1, iy - 1, tile.image.getWidth() + 1, tile.image.getHeight() + 1);
         }
         g.setColor(tile.marked ? Color.RED : Color.BLACK);
         g.drawString(tile.caption, x + (cellWidth - fm.stringWidth(tile.caption)) / 2,

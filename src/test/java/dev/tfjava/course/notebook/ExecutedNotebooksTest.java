@@ -1,6 +1,7 @@
 package dev.tfjava.course.notebook;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -22,11 +23,24 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class ExecutedNotebooksTest {
   private static final String NAMES = "backprop,conv-filters,mnist-cnn,rnn,lstm,gru";
+  private static final int MAX_LINE = 100;
 
   @ParameterizedTest
   @ValueSource(strings = {"backprop", "conv-filters", "mnist-cnn", "rnn", "lstm", "gru"})
   void committedNotebooksCarryARealDefaultRun(String name) throws IOException {
     check(ExecutedNotebook.read(NotebookCells.folder().resolve(name + ".ipynb")), true, 1500, 10);
+  }
+
+  /** Longer lines are cut at the cell's edge in a 1,400-pixel browser window. */
+  @ParameterizedTest
+  @ValueSource(strings = {"backprop", "conv-filters", "mnist-cnn", "rnn", "lstm", "gru"})
+  void noCodeLineIsLongerThan100Characters(String name) throws IOException {
+    for (NotebookCells.Cell cell : NotebookCells.read(name)) {
+      for (String line : cell.source().split("\n")) {
+        assertTrue(line.length() <= MAX_LINE, name + ": a code line of " + line.length()
+            + " characters (at most " + MAX_LINE + "): " + line);
+      }
+    }
   }
 
   @ParameterizedTest
@@ -79,6 +93,11 @@ class ExecutedNotebooksTest {
 
   private static void mnistCnn(ExecutedNotebook notebook, int epochs) {
     String printed = notebook.printed();
+    // The data cell speaks notebook: one plain line, none of the command line's banner.
+    assertEquals(1, notebook.lines("MNIST data: .*").size(), printed);
+    for (String banner : List.of("WARNING", "http", "--data", "--help", "downloading")) {
+      assertFalse(printed.contains(banner), "mnist-cnn prints `" + banner + "`:\n" + printed);
+    }
     List<Matcher> lines = notebook.lines("(\\d+) Train accuracy: (\\S+) , Test accuracy: (\\S+)");
     assertEquals(epochs, lines.size(), "one accuracy line per epoch:\n" + printed);
     for (int e = 0; e < epochs; e++) {
