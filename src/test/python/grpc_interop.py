@@ -50,6 +50,8 @@ def warmup_checks(models, check):
     import tensorflow as tf
     from tensorflow_serving.apis import prediction_log_pb2
     for model in sorted(os.listdir(models)):
+        if not os.path.isdir(os.path.join(models, model)):
+            continue  # the request bodies written beside the models
         versions = [v for v in os.listdir(os.path.join(models, model)) if v.isdigit()]
         if not versions:
             continue
@@ -58,8 +60,9 @@ def warmup_checks(models, check):
         if not os.path.isfile(path):
             check(model + ": the SavedModel carries tf_serving_warmup_requests", False, path)
             continue
-        logs = [prediction_log_pb2.PredictionLog.FromString(r.numpy())
-                for r in tf.data.TFRecordDataset(path)]
+        # The notebooks' graph mode is on in this process: TF's TFRecord reader without eager.
+        logs = [prediction_log_pb2.PredictionLog.FromString(r)
+                for r in tf.compat.v1.io.tf_record_iterator(path)]
         batches = [tf.make_ndarray(log.predict_log.request.inputs["X"]).shape[0]
                    if log.HasField("predict_log") else None for log in logs]
         check(model + ": warm-up file is TFRecords of PredictionLog predict_logs (batches %s)"
