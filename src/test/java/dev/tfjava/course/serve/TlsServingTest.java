@@ -27,6 +27,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.BeforeAll;
@@ -50,6 +52,8 @@ class TlsServingTest {
   @TempDir
   Path dir;
 
+  private final List<String> log = new CopyOnWriteArrayList<>();
+
   @BeforeAll
   static void makeCertificates() throws Exception {
     pki = TestPki.create();
@@ -66,6 +70,9 @@ class TlsServingTest {
         HttpClient plain = https(SSLContext.getDefault());
         assertThrows(IOException.class, () -> status(plain, "http", serving.port()),
             "plaintext http to the TLS port");
+        // One short line, not the client's request (its headers) in hex.
+        awaitLog("connection error: not TLS (plain http to the https port?)");
+        assertTrue(log.stream().noneMatch(line -> line.contains("474554")), log::toString);
         // The server's certificate is not trusted by the JDK's default CAs.
         assertThrows(IOException.class, () -> status(plain, "https", serving.port()));
         assertEquals(ModelVersionStatus.State.AVAILABLE,
@@ -129,7 +136,14 @@ class TlsServingTest {
     return ServingServer.start(repository, ServingFixture.settings().withGrpcPort(0),
         ServingFeatures.defaults(),
         ServingOperations.defaults().withTls(SslConfigFile.read(writeConfig(clientVerify))),
-        l -> { });
+        log::add);
+  }
+
+  private void awaitLog(String line) throws InterruptedException {
+    for (int i = 0; i < 100 && !log.contains(line); i++) {
+      Thread.sleep(50);
+    }
+    assertTrue(log.contains(line), log::toString);
   }
 
   /** TF Serving's SSLConfig text: the PEM contents themselves, not paths. */
