@@ -142,6 +142,8 @@ public final class SslConfigFile {
   }
 
   private static CourseException bad(Path file, String why) {
-    return CourseException.badInput("--ssl-config-file " + file + ": " + why);
+    // The JDK's certificate parsers may put line breaks in their messages: keep one line.
+    return CourseException.badInput("--ssl-config-file " + file + ": "
+        + why.replaceAll("\\s*\\R\\s*", " "));
   }
 }
