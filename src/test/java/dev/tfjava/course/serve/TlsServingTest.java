@@ -103,6 +103,29 @@ class TlsServingTest {
             () -> grpcStatus(TlsChannelCredentials.newBuilder()
                 .trustManager(pki.trustManagers()).build(), serving.grpcPort()));
         assertEquals(Status.Code.UNAVAILABLE, anonymous.getStatus().getCode());
+        StatusRuntimeException foreign = assertThrows(StatusRuntimeException.class,
+            () -> grpcStatus(TlsChannelCredentials.newBuilder()
+                .trustManager(pki.trustManagers()).keyManager(stranger.keyManagers()).build(),
+                serving.grpcPort()));
+        assertEquals(Status.Code.UNAVAILABLE, foreign.getStatus().getCode());
+
+        // lessons predict --target with --ca, --cert and --key (PEM files).
+        Path input = Files.writeString(dir.resolve("input.json"),
+            "{\"instances\": [[" + "[0.5],".repeat(19) + "[0.5]]]}");
+        Path ca = Files.writeString(dir.resolve("ca.pem"), pki.ca().certificatePem());
+        Path cert = Files.writeString(dir.resolve("client.pem"), client.certificatePem());
+        Path key = Files.writeString(dir.resolve("client.key"), client.keyPem());
+        String target = "127.0.0.1:" + serving.grpcPort();
+        assertEquals(0, predict("--target", target, "--model", "lstm", "--input",
+            input.toString(), "--ca", ca.toString(), "--cert", cert.toString(), "--key",
+            key.toString()).code);
+        assertEquals(1, predict("--target", target, "--model", "lstm", "--input",
+            input.toString(), "--ca", ca.toString()).code, "no client certificate: refused");
+        Cli wrongKey = predict("--target", target, "--model", "lstm", "--input",
+            input.toString(), "--ca", ca.toString(), "--cert", cert.toString(), "--key",
+            ca.toString());
+        assertEquals(2, wrongKey.code, wrongKey.err);
+        assertTrue(wrongKey.err.contains("--key " + ca + ": no PEM private key"), wrongKey.err);
       }
     });
   }
@@ -127,6 +150,20 @@ class TlsServingTest {
       assertEquals(1, err.toString().strip().lines().count(), err.toString());
       assertTrue(err.toString().contains("--ssl-config-file " + file), err.toString());
     }
+  }
+
+  private record Cli(int code, String err) {}
+
+  private static Cli predict(String... args) {
+    StringWriter err = new StringWriter();
+    picocli.CommandLine launcher = LessonsLauncher.commandLine();
+    launcher.getSubcommands().get("predict").setErr(new PrintWriter(err));
+    String[] all = new String[args.length + 1];
+    all[0] = "predict";
+    System.arraycopy(args, 0, all, 1, args.length);
+    int code = launcher.execute(all);
+    assertTrue(err.toString().strip().lines().count() <= 1, err.toString());
+    return new Cli(code, err.toString());
   }
 
   private ServingServer start(boolean clientVerify) throws IOException {
