@@ -238,6 +238,7 @@ public final class ServeCommand implements Callable<Integer> {
     }, "serve-shutdown"));
     String scheme = operations.tls().isPresent() ? "https://" : "http://";
     log("listening on " + scheme + host + ":" + server.port() + "/v1/models/<model> and gRPC "
+        + (operations.tls().isPresent() ? "over TLS " : "")
         + host + ":" + server.grpcPort() + " with " + settings.threads() + " workers; models: "
         + (server.repository().modelNames().isEmpty() ? "none yet (waiting for versions in "
             + models + ")" : server.repository().modelNames()));
