@@ -12,6 +12,7 @@ import dev.tfjava.course.serve.core.VersionFolders;
 import dev.tfjava.course.serve.grpc.GrpcJsonPredictor;
 import dev.tfjava.course.serve.grpc.PredictionClient;
 import dev.tfjava.course.serve.json.JsonPredictor;
+import dev.tfjava.course.serve.tls.ClientTlsFiles;
 import dev.tfjava.course.train.ThreadSettings;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -54,6 +55,19 @@ public final class PredictCommand implements Callable<Integer> {
       description = "A TensorFlow Serving gRPC endpoint, e.g. localhost:8500.")
   String target;
 
+  @Option(names = "--ca", paramLabel = "PEM",
+      description = "With --target: connect over TLS, trusting this CA (the one that signed the "
+          + "server's certificate; default: plaintext).")
+  Path ca;
+
+  @Option(names = "--cert", paramLabel = "PEM",
+      description = "With --ca: the client certificate, for a server with client_verify.")
+  Path cert;
+
+  @Option(names = "--key", paramLabel = "PEM",
+      description = "With --cert: its private key (PKCS#8, BEGIN PRIVATE KEY).")
+  Path key;
+
   @Option(names = "--input", required = true, paramLabel = "FILE",
       description = "Request body: {\"instances\": [...]} or {\"inputs\": ...}, "
           + "optionally with \"signature_name\".")
@@ -73,6 +87,9 @@ public final class PredictCommand implements Callable<Integer> {
     if (label != null && (target == null || version != null)) {
       throw CourseException.badInput("--label needs --target and no --model-version");
     }
+    if (target == null && (ca != null || cert != null || key != null)) {
+      throw CourseException.badInput("--ca, --cert and --key need --target (TLS to a server)");
+    }
     byte[] body = readInput();
     byte[] response;
     try {
@@ -88,7 +105,9 @@ public final class PredictCommand implements Callable<Integer> {
   private byte[] remote(byte[] body) {
     ModelSpec spec = new ModelSpec(model, version == null ? OptionalLong.empty()
         : OptionalLong.of(version), Optional.ofNullable(label));
-    try (PredictionClient client = PredictionClient.connect(target)) {
+    try (PredictionClient client = ca == null && cert == null && key == null
+        ? PredictionClient.connect(target)
+        : PredictionClient.connect(target, ClientTlsFiles.read(ca, cert, key))) {
       return new GrpcJsonPredictor(client).predict(spec, body);
     } catch (StatusRuntimeException e) {
       Status status = e.getStatus();

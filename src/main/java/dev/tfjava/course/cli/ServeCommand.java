@@ -14,6 +14,7 @@ import dev.tfjava.course.serve.core.ModelConfigSource;
 import dev.tfjava.course.serve.core.ModelRepository;
 import dev.tfjava.course.serve.core.VersionFolders;
 import dev.tfjava.course.serve.grpc.GrpcChannelArguments;
+import dev.tfjava.course.serve.tls.SslConfigFile;
 import dev.tfjava.course.train.ThreadSettings;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
@@ -178,6 +179,12 @@ public final class ServeCommand implements Callable<Integer> {
           + "NOT_SERVING from SIGTERM on (default: off).")
   boolean healthService;
 
+  @Option(names = "--ssl-config-file", paramLabel = "FILE",
+      description = "TF Serving's SSLConfig in text format (server_key, server_cert, custom_ca as "
+          + "PEM contents; client_verify): TLS on the gRPC port and https on REST (default: "
+          + "plaintext).")
+  Path sslConfigFile;
+
   @Option(names = "--drain-seconds", defaultValue = "10", paramLabel = "S",
       description = "On SIGTERM, how long running requests may finish before the server closes "
           + "(default: ${DEFAULT-VALUE}).")
@@ -229,11 +236,13 @@ public final class ServeCommand implements Callable<Integer> {
         Runtime.getRuntime().halt(0);
       }
     }, "serve-shutdown"));
-    log("listening on http://" + host + ":" + server.port() + "/v1/models/<model> and gRPC "
+    String scheme = operations.tls().isPresent() ? "https://" : "http://";
+    log("listening on " + scheme + host + ":" + server.port() + "/v1/models/<model> and gRPC "
+        + (operations.tls().isPresent() ? "over TLS " : "")
         + host + ":" + server.grpcPort() + " with " + settings.threads() + " workers; models: "
         + (server.repository().modelNames().isEmpty() ? "none yet (waiting for versions in "
             + models + ")" : server.repository().modelNames()));
-    log("metrics: " + features.monitoring().metricsPath().map(path -> "http://" + host + ":"
+    log("metrics: " + features.monitoring().metricsPath().map(path -> scheme + host + ":"
         + server.port() + path).orElse("off") + "; batching: " + features.batching()
         .map(Object::toString).orElse("off"));
     serving.set(true);
@@ -341,17 +350,19 @@ public final class ServeCommand implements Callable<Integer> {
         + " this machine (127.0.0.1, 0.0.0.0 for every interface, or one of its own addresses)");
   }
 
-  /** Warm-up, health and drain, checked before anything starts. */
+  /** Warm-up, health, drain and TLS, checked before anything starts. */
   private ServingOperations operations() {
     check(warmupIterations >= 1 && warmupIterations <= MAX_WARMUP_ITERATIONS,
         "--num-request-iterations-for-warmup must be 1-" + MAX_WARMUP_ITERATIONS + ", got "
             + warmupIterations);
     check(drainSeconds >= 0 && drainSeconds <= MAX_DRAIN_SECONDS,
         "--drain-seconds must be 0-" + (long) MAX_DRAIN_SECONDS + ", got " + drainSeconds);
-    return ServingOperations.defaults()
+    ServingOperations operations = ServingOperations.defaults()
         .withWarmup(enableModelWarmup, warmupIterations)
         .withHealthService(healthService)
         .withDrain(Duration.ofMillis(Math.round(drainSeconds * 1000)));
+    return sslConfigFile == null ? operations
+        : operations.withTls(SslConfigFile.read(sslConfigFile));
   }
 
   /** Monitoring and batching from their files, read and checked before anything starts. */

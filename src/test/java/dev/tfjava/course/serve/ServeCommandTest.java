@@ -35,6 +35,7 @@ class ServeCommandTest {
         {"--port", "70000"}, {"--port", "-1"}, {"--threads", "lots"},
         {"--host", "999.1.1.1"}, {"--host", "192.0.2.1"}, {"--host", ""},
         {"--grpc-port", "70000"}, {"--grpc-port", "-3"},
+        {"--ssl-config-file", "/no/such/ssl.config"},
     };
     assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
       for (String[] option : cases) {

@@ -3,6 +3,7 @@ package dev.tfjava.course.serve.grpc;
 import dev.tfjava.course.serve.core.ModelSpec;
 import dev.tfjava.course.serve.core.PredictResponse;
 import dev.tfjava.course.serve.core.TensorValues;
+import io.grpc.ChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.time.Duration;
@@ -54,6 +55,13 @@ public final class PredictionClient implements AutoCloseable {
   public static PredictionClient connect(String target, Duration deadline) {
     return new PredictionClient(NettyChannelBuilder.forTarget(target).usePlaintext()
         .maxInboundMessageSize(GrpcServer.TF_SERVING_MAX_MESSAGE_BYTES).build(), deadline);
+  }
+
+  /** As {@link #connect(String)}, over TLS with {@code credentials} (TLS channel credentials). */
+  public static PredictionClient connect(String target, ChannelCredentials credentials) {
+    return new PredictionClient(NettyChannelBuilder.forTarget(target, credentials)
+        .maxInboundMessageSize(GrpcServer.TF_SERVING_MAX_MESSAGE_BYTES).build(),
+        Duration.ofSeconds(60));
   }
 
   /**

@@ -18,6 +18,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.time.Duration;
@@ -25,6 +26,7 @@ import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import javax.net.ssl.SSLException;
 
 /**
  * One HTTP/1.1 connection, driven on its event loop: the request head and body are decoded there
@@ -303,7 +305,13 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    if (!(cause instanceof IOException)) {
+    Throwable tls = cause.getCause();
+    if (tls instanceof NotSslRecordException) {
+      // Its message is the client's bytes in hex: plain HTTP headers, perhaps a token.
+      server.core().log().accept("connection error: not TLS (plain http to the https port?)");
+    } else if (tls instanceof SSLException) {
+      server.core().log().accept("connection error: TLS handshake failed: " + tls.getMessage());
+    } else if (!(cause instanceof IOException)) {
       server.core().log().accept("connection error: " + cause);
     }
     ctx.close(); // a reset or broken pipe: the client is gone

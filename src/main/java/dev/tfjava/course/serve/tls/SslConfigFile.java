@@ -2,25 +2,16 @@ package dev.tfjava.course.serve.tls;
 
 import com.google.protobuf.TextFormat;
 import dev.tfjava.course.CourseException;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.Signature;
-import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.security.spec.PKCS8EncodedKeySpec;
-import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import tensorflow.serving.SslConfig.SSLConfig;
 
 /**
@@ -33,10 +24,6 @@ import tensorflow.serving.SslConfig.SSLConfig;
  * them by default.
  */
 public final class SslConfigFile {
-  private static final Pattern KEY = Pattern.compile(
-      "-----BEGIN ([A-Z ]*)PRIVATE KEY-----([A-Za-z0-9+/=\\s]+)-----END \\1PRIVATE KEY-----");
-  private static final List<String> KEY_ALGORITHMS = List.of("RSA", "EC", "Ed25519");
-
   private SslConfigFile() {}
 
   /**
@@ -74,42 +61,18 @@ public final class SslConfigFile {
   }
 
   private static PrivateKey key(Path file, String pem) {
-    Matcher m = KEY.matcher(pem);
-    if (!m.find()) {
-      throw bad(file, "server_key: no PEM private key (-----BEGIN PRIVATE KEY-----) in it");
-    }
-    if (!m.group(1).isEmpty()) {
-      throw bad(file, "server_key: a " + m.group(1) + "PRIVATE KEY; give it as PKCS#8 "
-          + "(openssl pkcs8 -topk8 -nocrypt -in key.pem)");
-    }
-    byte[] der;
     try {
-      der = Base64.getMimeDecoder().decode(m.group(2));
+      return Pem.privateKey(pem);
     } catch (IllegalArgumentException e) {
-      throw bad(file, "server_key: its base64 does not decode");
+      throw bad(file, "server_key: " + e.getMessage());
     }
-    for (String algorithm : KEY_ALGORITHMS) {
-      try {
-        return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der));
-      } catch (GeneralSecurityException e) {
-        // Not this algorithm's key: try the next.
-      }
-    }
-    throw bad(file, "server_key: not an RSA, EC or Ed25519 PKCS#8 private key");
   }
 
   private static List<X509Certificate> certificates(Path file, String field, String pem) {
     try {
-      List<X509Certificate> certificates = new ArrayList<>();
-      CertificateFactory.getInstance("X.509").generateCertificates(
-          new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)))
-          .forEach(c -> certificates.add((X509Certificate) c));
-      if (certificates.isEmpty()) {
-        throw bad(file, field + ": no PEM certificate (-----BEGIN CERTIFICATE-----) in it");
-      }
-      return certificates;
-    } catch (CertificateException e) {
-      throw bad(file, field + ": not a PEM certificate: " + e.getMessage());
+      return Pem.certificates(pem);
+    } catch (IllegalArgumentException e) {
+      throw bad(file, field + ": " + e.getMessage());
     }
   }
 
@@ -142,6 +105,8 @@ public final class SslConfigFile {
   }
 
   private static CourseException bad(Path file, String why) {
-    return CourseException.badInput("--ssl-config-file " + file + ": " + why);
+    // The JDK's certificate parsers may put line breaks in their messages: keep one line.
+    return CourseException.badInput("--ssl-config-file " + file + ": "
+        + why.replaceAll("\\s*\\R\\s*", " "));
   }
 }

@@ -7,7 +7,6 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.List;
@@ -31,19 +30,8 @@ public final class TlsConfig {
    */
   TlsConfig(PrivateKey key, List<X509Certificate> chain, List<X509Certificate> clientCas,
       boolean clientVerify) throws GeneralSecurityException, IOException {
-    char[] password = new char[0];
-    KeyStore identity = KeyStore.getInstance("PKCS12");
-    identity.load(null, password);
-    identity.setKeyEntry("server", key, password, chain.toArray(X509Certificate[]::new));
-    keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-    keys.init(identity, password);
-    KeyStore trusted = KeyStore.getInstance("PKCS12");
-    trusted.load(null, password);
-    for (int i = 0; i < clientCas.size(); i++) {
-      trusted.setCertificateEntry("ca-" + i, clientCas.get(i));
-    }
-    clients = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    clients.init(trusted);
+    keys = Pem.keyManagers(key, chain);
+    clients = Pem.trustManagers(clientCas);
     this.clientVerify = clientVerify;
   }
 

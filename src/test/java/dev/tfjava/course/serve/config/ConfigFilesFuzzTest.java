@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.tfjava.course.CourseException;
+import dev.tfjava.course.serve.tls.SslConfigFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -14,7 +15,8 @@ import java.util.Arrays;
 /**
  * Any bytes as one of the text-format files `lessons serve` reads (byte 0 picks which:
  * --model-config-file, --batching-parameters-file, --monitoring-config-file): a configuration or
- * a bad-input error (exit 2) on one line naming the option, never another exception.
+ * a bad-input error (exit 2) on one line naming the option, never another exception; and any bytes
+ * as --ssl-config-file (TF Serving's SSLConfig with PEM contents) likewise.
  */
 class ConfigFilesFuzzTest {
   private static final Path FILE;
@@ -48,6 +50,17 @@ class ConfigFilesFuzzTest {
       // ModelConfigFile's documented error (also met when the file is re-read while serving).
       assertEquals(0, which, e.toString());
       assertOneLine(e.getMessage(), FILE.toString());
+    }
+  }
+
+  @FuzzTest
+  void anySslConfigFileIsTlsOrAOneLineError(byte[] input) throws IOException {
+    Files.write(FILE, input);
+    try {
+      SslConfigFile.read(FILE);
+    } catch (CourseException e) {
+      assertEquals(CourseException.BAD_INPUT, e.exitCode(), e.getMessage());
+      assertOneLine(e.getMessage(), "--ssl-config-file ");
     }
   }
 
