@@ -36,7 +36,7 @@ final class Pem {
   static PrivateKey privateKey(String pem) {
     Matcher m = KEY.matcher(pem);
     if (!m.find()) {
-      throw new IllegalArgumentException("no PEM private key (-----BEGIN PRIVATE KEY-----) in it");
+      throw new IllegalArgumentException("no PEM private key (a PKCS#8 PRIVATE KEY block) in it");
     }
     if (!m.group(1).isEmpty()) {
       throw new IllegalArgumentException("a " + m.group(1) + "PRIVATE KEY; give it as PKCS#8 "
