@@ -223,8 +223,8 @@ public final class LoadGenerator {
     }
   }
 
-  /** The parts of an HTTP/1.1 response the loop needs; the body is read and dropped. */
-  private record Response(int status, boolean close) {
+  /** The parts of an HTTP/1.1 response the loops need (ReloadBench reads the body too). */
+  record Response(int status, boolean close, byte[] body) {
     static Response read(InputStream in) throws IOException {
       String statusLine = line(in);
       int status = Integer.parseInt(statusLine.split(" ")[1]);
@@ -241,8 +241,7 @@ public final class LoadGenerator {
       if (length < 0) {
         throw new IOException("response without Content-Length");
       }
-      in.readNBytes((int) length);
-      return new Response(status, close);
+      return new Response(status, close, in.readNBytes((int) length));
     }
 
     private static String line(InputStream in) throws IOException {
