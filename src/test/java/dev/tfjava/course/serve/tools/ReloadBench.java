@@ -179,6 +179,10 @@ public final class ReloadBench {
             + (timeline.seenAvailable(corrupt) ? "AVAILABLE (wrong)" : "never AVAILABLE"));
     System.out.printf(Locale.ROOT, "server RSS: %.1f MiB at swap %d, %.1f MiB at the end: %+.1f"
         + " MiB (limit +10)%n", rssStart / 1024.0, rssSwap, rssEnd / 1024.0, growth / 1024.0);
+    if (rssSwap < RSS_SWAP) {
+      System.out.println("  (fewer than " + 2 * RSS_SWAP + " swaps: the baseline is inside the"
+          + " warm-up, so the RSS check is for longer runs)");
+    }
     System.out.println("| swaps | clients (REST + gRPC) | answers | requests/s | failed | not"
         + " AVAILABLE | corrupt version | RSS MiB at swap " + rssSwap + " → end |");
     System.out.println("|---|---|---|---|---|---|---|---|");
