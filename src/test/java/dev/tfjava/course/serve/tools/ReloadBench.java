@@ -19,11 +19,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Tensor;
@@ -252,7 +250,7 @@ public final class ReloadBench {
   private void publish(long version, boolean corrupt) throws IOException {
     Path source = work.resolve("variants").resolve("v" + version % VARIANTS).resolve("1");
     Path staging = work.resolve("staging").resolve(Long.toString(version));
-    copyTree(source, staging);
+    Trees.copy(source, staging);
     if (corrupt) {
       Files.writeString(staging.resolve("saved_model.pb"), "not a SavedModel: corrupt on purpose");
     }
@@ -267,24 +265,7 @@ public final class ReloadBench {
     if (version < 1 || !Files.exists(dir)) {
       return;
     }
-    try (Stream<Path> tree = Files.walk(dir)) {
-      for (Path path : tree.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(path);
-      }
-    }
-  }
-
-  private static void copyTree(Path from, Path to) throws IOException {
-    try (Stream<Path> tree = Files.walk(from)) {
-      for (Path path : tree.toList()) {
-        Path target = to.resolve(from.relativize(path).toString());
-        if (Files.isDirectory(path)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(path, target);
-        }
-      }
-    }
+    Trees.delete(dir);
   }
 
   private static long rssKib(long pid) throws IOException {
