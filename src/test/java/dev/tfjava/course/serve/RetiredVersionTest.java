@@ -32,8 +32,11 @@ import org.junit.jupiter.api.io.TempDir;
  * 1's numbers, and only afterwards is the bundle closed.
  */
 class RetiredVersionTest {
-  /** How long a lone request waits for companions: the time the test holds it in flight. */
-  private static final Duration HOLD = Duration.ofSeconds(3);
+  /**
+   * How long a lone request waits for companions: the time the test holds it in flight, long
+   * enough for the swap (a load and warm-up) on a busy 2-core machine.
+   */
+  private static final Duration HOLD = Duration.ofSeconds(8);
 
   @TempDir
   Path models;
@@ -57,6 +60,8 @@ class RetiredVersionTest {
         retired = lease.model();
       }
       assertEquals(1, retired.holders(), "only the repository holds version 1 before the calls");
+      // On disk now, loaded only at the refresh below (no scan runs meanwhile).
+      Path second = StandInModels.exportLstm(models, "lstm", 2);
 
       CompletableFuture<ServingFixture.Answer> rest = CompletableFuture.supplyAsync(() ->
           serving.post("/v1/models/lstm:predict", ServingFixture.windowInstances(window)));
@@ -66,7 +71,6 @@ class RetiredVersionTest {
       awaitTrue(() -> retired.holders() == 3, "both calls hold version 1 (holders "
           + retired.holders() + ")");
 
-      Path second = StandInModels.exportLstm(models, "lstm", 2);
       serving.server.repository().refresh();
       assertEquals("END", serving.get("/v1/models/lstm/versions/1").json()
           .at("/model_version_status/0/state").asText());
@@ -139,7 +143,7 @@ class RetiredVersionTest {
 
   private static void awaitTrue(BooleanSupplier condition, String what)
       throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
         throw new AssertionError("timed out: " + what);
