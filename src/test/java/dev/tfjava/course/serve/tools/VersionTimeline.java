@@ -30,6 +30,7 @@ final class VersionTimeline extends Thread {
     volatile long notYetSent;
     volatile long endReceived = Long.MAX_VALUE;
     volatile boolean seenAvailable;
+    /** The status page's error for it, while it has never been seen AVAILABLE. */
     volatile String error = "";
   }
 
@@ -80,12 +81,14 @@ final class VersionTimeline extends Thread {
     }
   }
 
-  private void record(JsonNode statuses, long sent, long received) {
+  /** One poll's answer (its {@code model_version_status} list), sent and received when said. */
+  void record(JsonNode statuses, long sent, long received) {
     Map<Long, String> states = new java.util.HashMap<>();
     for (JsonNode status : statuses) {
       long version = status.path("version").asLong();
-      states.put(version, status.path("state").asText());
       String code = status.at("/status/error_code").asText("OK");
+      // END with an error is a load that failed (not yet available); END with OK, retired.
+      states.put(version, status.path("state").asText() + (code.equals("OK") ? "" : " failed"));
       Bounds bounds = versions.get(version);
       if (bounds != null && !code.equals("OK") && bounds.error.isEmpty()) {
         bounds.error = code + ": " + status.at("/status/error_message").asText();
@@ -112,7 +115,9 @@ final class VersionTimeline extends Thread {
     java.util.Arrays.fill(notYetSent, Long.MAX_VALUE); // never published: never available
     versions.forEach((version, bounds) -> {
       if (version <= last) {
-        notYetSent[version.intValue()] = bounds.notYetSent;
+        // A version that only ever failed to load was never available, whatever the polls missed.
+        notYetSent[version.intValue()] = bounds.seenAvailable || bounds.error.isEmpty()
+            ? bounds.notYetSent : Long.MAX_VALUE;
         endReceived[version.intValue()] = bounds.endReceived;
       }
     });
