@@ -224,7 +224,7 @@ public final class LoadGenerator {
   }
 
   /** The parts of an HTTP/1.1 response the loop needs; the body is read and dropped. */
-  private record Response(int status, boolean close) {
+  record Response(int status, boolean close) {
     static Response read(InputStream in) throws IOException {
       String statusLine = line(in);
       int status = Integer.parseInt(statusLine.split(" ")[1]);
