@@ -32,7 +32,7 @@ serve_start() {
   server_pid=$!
   port=""
   for _ in $(seq 1 120); do
-    port="$(sed -n 's#.*listening on http://[^:]*:\([0-9]*\)/.*#\1#p' "$log" | head -1)"
+    port="$(sed -n 's#.*listening on https\{0,1\}://[^:]*:\([0-9]*\)/.*#\1#p' "$log" | head -1)"
     [ -n "$port" ] && break
     kill -0 "$server_pid" 2>/dev/null || { cat "$log" >&2; exit 1; }
     sleep 0.5

@@ -9,14 +9,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tfjava.course.serve.tools.StandInModels;
-import java.io.IOException;
+import dev.tfjava.course.serve.tools.Trees;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -62,7 +61,7 @@ class FailedVersionsTest {
 
         // Now the copy arrives, file by file, into the folder being watched.
         Path complete = StandInModels.exportLstm(staging, "lstm", 2);
-        copyTree(complete, second);
+        Trees.copy(complete, second);
         awaitState(serving, 2, "AVAILABLE");
         assertEquals("OK", version(serving, 2).at("/status/error_code").asText());
         assertEquals("END", version(serving, 1).path("state").asText());
@@ -119,7 +118,7 @@ class FailedVersionsTest {
         // Fixed in place: the files changed, so it is tried again, and served.
         Path fixed = StandInModels.exportLstm(staging, "lstm", 2);
         Files.delete(broken.resolve("saved_model.pb"));
-        copyTree(fixed, broken);
+        Trees.copy(fixed, broken);
         awaitState(serving, 2, "AVAILABLE");
         assertEquals("END", version(serving, 1).path("state").asText());
         assertEquals("OK", version(serving, 1).at("/status/error_code").asText());
@@ -195,19 +194,5 @@ class FailedVersionsTest {
     ServingFixture.Answer answer = serving.post("/v1/models/" + model + ":predict", WINDOW);
     assertEquals(200, answer.status(), answer.body());
     assertArrayEquals(expected, ServingFixture.flatten(answer.json().path("predictions")), 1e-6);
-  }
-
-  /** Copies {@code from} into {@code to} file by file, as a slow copy in place would. */
-  private static void copyTree(Path from, Path to) throws IOException {
-    try (Stream<Path> files = Files.walk(from)) {
-      for (Path source : files.toList()) {
-        Path target = to.resolve(from.relativize(source).toString());
-        if (Files.isDirectory(source)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(source, target);
-        }
-      }
-    }
   }
 }

@@ -133,13 +133,14 @@ class TlsServingTest {
   @Test
   void aBadSslConfigFileExitsTwoWithOneLine() throws Exception {
     Path mismatched = writeConfig(false).resolveSibling("mismatched.config");
-    Files.writeString(mismatched, "server_key: " + quoted(client.keyPem()) + "\nserver_cert: "
-        + quoted(server.certificatePem()) + "\n");
+    Files.writeString(mismatched, "server_key: " + TestPki.quoted(client.keyPem())
+        + "\nserver_cert: " + TestPki.quoted(server.certificatePem()) + "\n");
     Path unknownField = dir.resolve("unknown.config");
     Files.writeString(unknownField, "server_keys: \"x\"\n");
     Path noCa = dir.resolve("noca.config");
-    Files.writeString(noCa, "server_key: " + quoted(server.keyPem()) + "\nserver_cert: "
-        + quoted(server.certificatePem()) + "\nclient_verify: true\n");
+    Files.writeString(noCa, "server_key: " + TestPki.quoted(server.keyPem())
+        + "\nserver_cert: " + TestPki.quoted(server.certificatePem())
+        + "\nclient_verify: true\n");
     for (Path file : new Path[] {mismatched, unknownField, noCa, dir.resolve("missing")}) {
       StringWriter err = new StringWriter();
       picocli.CommandLine launcher = LessonsLauncher.commandLine();
@@ -185,16 +186,7 @@ class TlsServingTest {
 
   /** TF Serving's SSLConfig text: the PEM contents themselves, not paths. */
   private Path writeConfig(boolean clientVerify) throws IOException {
-    Path file = dir.resolve("ssl.config");
-    Files.writeString(file, "server_key: " + quoted(server.keyPem()) + "\n"
-        + "server_cert: " + quoted(server.certificatePem()) + "\n"
-        + "custom_ca: " + quoted(pki.ca().certificatePem()) + "\n"
-        + "client_verify: " + clientVerify + "\n");
-    return file;
-  }
-
-  private static String quoted(String pem) {
-    return "\"" + pem.replace("\n", "\\n") + "\"";
+    return Files.writeString(dir.resolve("ssl.config"), pki.sslConfig(server, clientVerify));
   }
 
   private static HttpClient https(SSLContext context) {

@@ -191,6 +191,14 @@ public final class LoadedModel {
     }
   }
 
+  /**
+   * Its holders now: the repository while the version is served, plus one per request in flight
+   * (0 once closed; for tests and status).
+   */
+  public int holders() {
+    return Math.max(0, references.get());
+  }
+
   /** Whether the bundle has been closed (for tests and status). */
   public boolean closed() {
     return references.get() <= 0;

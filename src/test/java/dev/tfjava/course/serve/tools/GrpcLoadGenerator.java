@@ -2,10 +2,13 @@ package dev.tfjava.course.serve.tools;
 
 import com.google.protobuf.ByteString;
 import dev.tfjava.course.data.TimeSeries;
+import dev.tfjava.course.serve.tls.ClientTlsFiles;
+import io.grpc.ChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -26,7 +29,9 @@ import tensorflow.serving.PredictionServiceGrpc;
  * unmeasured 8 s run comes first (JIT warm-up of the gRPC code on both sides).
  * stdout gets one Markdown row in LoadGenerator's format.
  *
- * <p>{@code GrpcLoadGenerator HOST:PORT MODEL mnist|lstm INSTANCES CONNECTIONS SECONDS RUNS}
+ * <p>{@code GrpcLoadGenerator HOST:PORT MODEL mnist|lstm INSTANCES CONNECTIONS SECONDS RUNS
+ * [CA_PEM]}: with the CA that signed the server's certificate, over TLS (one handshake per
+ * channel; the row says "gRPC, TLS").
  */
 public final class GrpcLoadGenerator {
   private static final double WARMUP_SECONDS = 2;
@@ -35,11 +40,13 @@ public final class GrpcLoadGenerator {
   private GrpcLoadGenerator() {}
 
   public static void main(String[] args) throws Exception {
-    if (args.length != 7) {
+    if (args.length != 7 && args.length != 8) {
       System.err.println("usage: GrpcLoadGenerator HOST:PORT MODEL mnist|lstm INSTANCES"
-          + " CONNECTIONS SECONDS RUNS");
+          + " CONNECTIONS SECONDS RUNS [CA_PEM]");
       System.exit(2);
     }
+    ChannelCredentials tls = args.length == 8
+        ? ClientTlsFiles.read(Path.of(args[7]), null, null) : null;
     int instances = Integer.parseInt(args[3]);
     Predict.PredictRequest request = Predict.PredictRequest.newBuilder()
         .setModelSpec(Model.ModelSpec.newBuilder().setName(args[1]))
@@ -48,17 +55,17 @@ public final class GrpcLoadGenerator {
     int connections = Integer.parseInt(args[4]);
     // gRPC's client and server paths are far more code than REST's plain socket client: one
     // unmeasured run lets the JIT compile both before anything is measured.
-    System.err.println("  warm-up: " + run(args[0], request, instances, connections,
+    System.err.println("  warm-up: " + run(args[0], tls, request, instances, connections,
         WARMUP_RUN_SECONDS));
     List<LoadGenerator.Report> reports = new ArrayList<>();
     for (int run = 0; run < Integer.parseInt(args[6]); run++) {
-      LoadGenerator.Report report = run(args[0], request, instances, connections,
+      LoadGenerator.Report report = run(args[0], tls, request, instances, connections,
           Double.parseDouble(args[5]));
       System.err.println("  run " + (run + 1) + ": " + report);
       reports.add(report);
     }
-    System.out.printf(Locale.ROOT, "| %s (gRPC) | %d | %d | %.0f | %.0f | %.2f | %.2f | %d |%n",
-        args[1], instances, connections,
+    System.out.printf(Locale.ROOT, "| %s (gRPC%s) | %d | %d | %.0f | %.0f | %.2f | %.2f | %d |%n",
+        args[1], tls == null ? "" : ", TLS", instances, connections,
         LoadGenerator.median(reports, LoadGenerator.Report::requestsPerSecond),
         LoadGenerator.median(reports, r -> r.requestsPerSecond() * instances),
         LoadGenerator.median(reports, r -> r.percentileMillis(50)),
@@ -99,13 +106,14 @@ public final class GrpcLoadGenerator {
         .setTensorContent(ByteString.copyFrom(bytes.array())).build();
   }
 
-  static LoadGenerator.Report run(String target, Predict.PredictRequest request, int instances,
-      int connections, double seconds) throws InterruptedException {
+  static LoadGenerator.Report run(String target, ChannelCredentials tls,
+      Predict.PredictRequest request, int instances, int connections, double seconds)
+      throws InterruptedException {
     long measureFrom = System.nanoTime() + (long) (WARMUP_SECONDS * 1e9);
     long end = measureFrom + (long) (seconds * 1e9);
     List<Client> clients = new ArrayList<>();
     for (int i = 0; i < connections; i++) {
-      clients.add(new Client(target, request, measureFrom, end));
+      clients.add(new Client(target, tls, request, measureFrom, end));
     }
     return LoadGenerator.measure(clients, seconds, instances);
   }
@@ -113,17 +121,22 @@ public final class GrpcLoadGenerator {
   /** One channel's loop. */
   private static final class Client extends LoadGenerator.Loop {
     final String target;
+    final ChannelCredentials tls;
     final Predict.PredictRequest request;
 
-    Client(String target, Predict.PredictRequest request, long measureFrom, long end) {
+    Client(String target, ChannelCredentials tls, Predict.PredictRequest request,
+        long measureFrom, long end) {
       super(measureFrom, end);
       this.target = target;
+      this.tls = tls;
       this.request = request;
     }
 
     @Override
     public void run() {
-      ManagedChannel channel = NettyChannelBuilder.forTarget(target).usePlaintext()
+      ManagedChannel channel = (tls == null
+          ? NettyChannelBuilder.forTarget(target).usePlaintext()
+          : NettyChannelBuilder.forTarget(target, tls))
           .maxInboundMessageSize(Integer.MAX_VALUE).build();
       try {
         PredictionServiceGrpc.PredictionServiceBlockingStub stub =

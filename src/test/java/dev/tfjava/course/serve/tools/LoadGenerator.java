@@ -6,6 +6,11 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -14,6 +19,10 @@ import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.ToDoubleFunction;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * A closed-loop HTTP/1.1 load generator: N keep-alive connections, each sending the same POST as
@@ -22,7 +31,9 @@ import java.util.function.ToDoubleFunction;
  * gets one Markdown table row with the median of each figure over the runs: requests/s,
  * predictions/s, p50 and p99 latency, and the total of errors.
  *
- * <p>{@code LoadGenerator URL mnist|lstm INSTANCES CONNECTIONS SECONDS RUNS}
+ * <p>{@code LoadGenerator URL mnist|lstm INSTANCES CONNECTIONS SECONDS RUNS [CA_PEM]}: an
+ * {@code https} URL needs the CA that signed the server's certificate; each connection then
+ * makes one TLS handshake and keeps it (the row's model gets " (TLS)").
  */
 public final class LoadGenerator {
   private static final double WARMUP_SECONDS = 2;
@@ -70,12 +81,13 @@ public final class LoadGenerator {
 
 
   public static void main(String[] args) throws Exception {
-    if (args.length != 6) {
+    if (args.length != 6 && args.length != 7) {
       System.err.println(
-          "usage: LoadGenerator URL mnist|lstm INSTANCES CONNECTIONS SECONDS RUNS");
+          "usage: LoadGenerator URL mnist|lstm INSTANCES CONNECTIONS SECONDS RUNS [CA_PEM]");
       System.exit(2);
     }
     URI url = URI.create(args[0]);
+    SSLContext tls = url.getScheme().equals("https") ? trusting(Path.of(args[6])) : null;
     int instances = Integer.parseInt(args[2]);
     String body = switch (args[1]) {
       case "mnist" -> images(instances, 42);
@@ -85,13 +97,14 @@ public final class LoadGenerator {
     int connections = Integer.parseInt(args[3]);
     List<Report> reports = new ArrayList<>();
     for (int run = 0; run < Integer.parseInt(args[5]); run++) {
-      Report report = run(url, body, instances, connections, Double.parseDouble(args[4]));
+      Report report = run(url, tls, body, instances, connections, Double.parseDouble(args[4]));
       System.err.println("  run " + (run + 1) + ": " + report);
       reports.add(report);
     }
     // Each figure's median over the runs: one noisy run on a shared machine does not decide.
     System.out.printf(Locale.ROOT, "| %s | %d | %d | %.0f | %.0f | %.2f | %.2f | %d |%n",
-        url.getPath().replaceFirst(".*/models/", "").replace(":predict", ""), instances,
+        url.getPath().replaceFirst(".*/models/", "").replace(":predict", "")
+            + (tls == null ? "" : " (TLS)"), instances,
         connections, median(reports, Report::requestsPerSecond),
         median(reports, r -> r.requestsPerSecond() * instances),
         median(reports, r -> r.percentileMillis(50)), median(reports, r -> r.percentileMillis(99)),
@@ -104,9 +117,30 @@ public final class LoadGenerator {
     return values.length % 2 == 1 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
   }
 
-  /** Runs the load and returns what it measured (latencies sorted). */
-  public static Report run(URI url, String body, int instances, int connections, double seconds)
-      throws InterruptedException {
+  /** A TLS client context trusting only the CA certificate(s) in {@code caPem}. */
+  static SSLContext trusting(Path caPem) throws Exception {
+    KeyStore store = KeyStore.getInstance("PKCS12");
+    store.load(null, new char[0]);
+    try (InputStream in = Files.newInputStream(caPem)) {
+      int i = 0;
+      for (Certificate ca : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+        store.setCertificateEntry("ca" + i++, ca);
+      }
+    }
+    TrustManagerFactory trust =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    trust.init(store);
+    SSLContext context = SSLContext.getInstance("TLS");
+    context.init(null, trust.getTrustManagers(), null);
+    return context;
+  }
+
+  /**
+   * Runs the load and returns what it measured (latencies sorted); over TLS when {@code tls} is
+   * not null.
+   */
+  public static Report run(URI url, SSLContext tls, String body, int instances, int connections,
+      double seconds) throws InterruptedException {
     byte[] payload = body.getBytes(StandardCharsets.UTF_8);
     byte[] request = ("POST " + url.getRawPath() + " HTTP/1.1\r\nHost: " + url.getHost() + ":"
         + url.getPort() + "\r\nContent-Type: application/json\r\nContent-Length: "
@@ -117,7 +151,7 @@ public final class LoadGenerator {
     AtomicBoolean failed = new AtomicBoolean();
     List<Client> clients = new ArrayList<>();
     for (int i = 0; i < connections; i++) {
-      clients.add(new Client(url, request, payload, measureFrom, end, failed));
+      clients.add(new Client(url, tls, request, payload, measureFrom, end, failed));
     }
     return measure(clients, seconds, instances);
   }
@@ -171,14 +205,16 @@ public final class LoadGenerator {
   /** One connection's loop. */
   private static final class Client extends Loop {
     final URI url;
+    final SSLContext tls;
     final byte[] head;
     final byte[] payload;
     final AtomicBoolean failed;
 
-    Client(URI url, byte[] head, byte[] payload, long measureFrom, long end,
+    Client(URI url, SSLContext tls, byte[] head, byte[] payload, long measureFrom, long end,
         AtomicBoolean failed) {
       super(measureFrom, end);
       this.url = url;
+      this.tls = tls;
       this.head = head;
       this.payload = payload;
       this.failed = failed;
@@ -191,7 +227,7 @@ public final class LoadGenerator {
       try {
         while (System.nanoTime() < end) {
           if (socket == null) {
-            socket = new Socket(url.getHost(), url.getPort());
+            socket = connect(url, tls);
             socket.setTcpNoDelay(true);
             in = new BufferedInputStream(socket.getInputStream(), 1 << 16);
           }
@@ -223,8 +259,22 @@ public final class LoadGenerator {
     }
   }
 
-  /** The parts of an HTTP/1.1 response the loop needs; the body is read and dropped. */
-  record Response(int status, boolean close) {
+  /** A plain socket, or a TLS one that checks the server's name against its certificate. */
+  static Socket connect(URI url, SSLContext tls) throws IOException {
+    if (tls == null) {
+      return new Socket(url.getHost(), url.getPort());
+    }
+    SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket(url.getHost(),
+        url.getPort());
+    SSLParameters parameters = socket.getSSLParameters();
+    parameters.setEndpointIdentificationAlgorithm("HTTPS");
+    socket.setSSLParameters(parameters);
+    socket.startHandshake();
+    return socket;
+  }
+
+  /** The parts of an HTTP/1.1 response the loops need (ReloadBench reads the body too). */
+  record Response(int status, boolean close, byte[] body) {
     static Response read(InputStream in) throws IOException {
       String statusLine = line(in);
       int status = Integer.parseInt(statusLine.split(" ")[1]);
@@ -241,8 +291,7 @@ public final class LoadGenerator {
       if (length < 0) {
         throw new IOException("response without Content-Length");
       }
-      in.readNBytes((int) length);
-      return new Response(status, close);
+      return new Response(status, close, in.readNBytes((int) length));
     }
 
     private static String line(InputStream in) throws IOException {

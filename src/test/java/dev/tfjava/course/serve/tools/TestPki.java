@@ -117,6 +117,22 @@ public final class TestPki {
     return context;
   }
 
+  /**
+   * TF Serving's SSLConfig text for a server presenting {@code server}: the PEM contents
+   * themselves (not paths), this CA as {@code custom_ca}, and {@code client_verify}.
+   */
+  public String sslConfig(Identity server, boolean clientVerify) {
+    return "server_key: " + quoted(server.keyPem()) + "\n"
+        + "server_cert: " + quoted(server.certificatePem()) + "\n"
+        + "custom_ca: " + quoted(ca.certificatePem()) + "\n"
+        + "client_verify: " + clientVerify + "\n";
+  }
+
+  /** A PEM text as a quoted text-format protobuf string (newlines escaped). */
+  public static String quoted(String pem) {
+    return "\"" + pem.replace("\n", "\\n") + "\"";
+  }
+
   private static KeyPair ecKeys() throws GeneralSecurityException {
     KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
     generator.initialize(new ECGenParameterSpec("secp256r1"));
