@@ -4,6 +4,7 @@ import dev.tfjava.course.CommandLines;
 import dev.tfjava.course.export.SavedModels;
 import dev.tfjava.course.io.WritableFolders;
 import dev.tfjava.course.train.Metrics;
+import dev.tfjava.course.train.Precision;
 import dev.tfjava.course.train.SessionFactory;
 import dev.tfjava.course.train.ThreadSettings;
 import java.nio.file.Path;
@@ -40,6 +41,11 @@ public abstract class Lesson<R> implements Callable<Integer> {
   /** Thread settings that suit this lesson's graph (overridden by {@code --threads}). */
   protected ThreadSettings defaultThreads() {
     return ThreadSettings.TENSORFLOW_DEFAULT;
+  }
+
+  /** The precision the lesson's sessions compute in (float32 unless the lesson offers more). */
+  protected Precision precision() {
+    return Precision.FP32;
   }
 
   /** Whether the lesson trains a model, and so writes checkpoints and SavedModels. */
@@ -110,13 +116,14 @@ public abstract class Lesson<R> implements Callable<Integer> {
     if (options.quick()) {
       applyQuick();
     }
-    LessonContext context = new LessonContext(name(), options, defaultThreads());
+    LessonContext context = new LessonContext(name(), options, defaultThreads(), precision());
     Map<String, Object> metrics = new LinkedHashMap<>();
     metrics.put("lesson", name());
     metrics.put("options", optionValues());
     metrics.put("seed", options.seed());
     metrics.put("device", context.sessions().device().name().toLowerCase(Locale.ROOT));
     metrics.put("threads", context.sessions().threads());
+    metrics.put("precision", context.sessions().precision());
     metrics.put("onednn", SessionFactory.oneDnnEnabled());
     metrics.put("tensorflow_version", TensorFlow.version());
     R result = run(context);

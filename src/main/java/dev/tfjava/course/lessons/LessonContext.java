@@ -2,6 +2,7 @@ package dev.tfjava.course.lessons;
 
 import dev.tfjava.course.tensorboard.TensorBoardOptions;
 import dev.tfjava.course.console.Progress;
+import dev.tfjava.course.train.Precision;
 import dev.tfjava.course.train.Seeds;
 import dev.tfjava.course.train.SessionFactory;
 import dev.tfjava.course.train.ThreadSettings;
@@ -25,13 +26,14 @@ public final class LessonContext {
   private final PrintStream console = new PrintStream(new LineRecorder(), true,
       StandardCharsets.UTF_8);
 
-  LessonContext(String lesson, CommonOptions options, ThreadSettings defaultThreads) {
+  LessonContext(String lesson, CommonOptions options, ThreadSettings defaultThreads,
+      Precision precision) {
     this.lesson = lesson;
     this.options = options;
     this.seeds = new Seeds(options.seed());
     this.sessions = new SessionFactory(options.device(),
         defaultThreads.override(options.threads(), options.interOpThreads()),
-        options.logDevicePlacement());
+        options.logDevicePlacement(), precision);
   }
 
   /** Whether this is a {@code --quick} smoke run. */

@@ -21,6 +21,8 @@ import dev.tfjava.course.tensorboard.TrainingSummaries;
 import dev.tfjava.course.train.AdamUpdate;
 import dev.tfjava.course.train.BatchedEvaluator;
 import dev.tfjava.course.train.BatchedEvaluator.Feed;
+import dev.tfjava.course.train.CpuFlags;
+import dev.tfjava.course.train.Precision;
 import dev.tfjava.course.train.ProcessMeter;
 import dev.tfjava.course.train.ProcessStats;
 import dev.tfjava.course.train.ProgressListener;
@@ -34,6 +36,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
@@ -117,8 +120,22 @@ public final class MnistCnn extends Lesson<MnistCnn.Result> {
       description = "Images per evaluation batch; bounds memory (default: ${DEFAULT-VALUE}).")
   int evalBatchSize;
 
+  @Option(names = "--precision", defaultValue = "fp32", paramLabel = "fp32|bf16",
+      description = "Number format of the computation (default: ${DEFAULT-VALUE}). bf16: TensorFlow's"
+          + " oneDNN auto mixed precision runs convolutions and matmuls in bfloat16, on CPUs with"
+          + " avx512_bf16 or amx_bf16 only; variables, checkpoint and SavedModel stay float32.")
+  Precision precision;
+
+  /** The CPU that --precision bf16 is checked against; tests stand in other CPUs. */
+  Supplier<CpuFlags> cpu = CpuFlags::ofThisMachine;
+
   public static void main(String[] args) {
     CommandLines.runAndExit(new MnistCnn(), args);
+  }
+
+  @Override
+  protected Precision precision() {
+    return precision;
   }
 
   @Override
@@ -274,6 +291,9 @@ public final class MnistCnn extends Lesson<MnistCnn.Result> {
     out.println(noDropout
         ? "Dropout: NOT applied (--no-dropout reproduces the notebook's bug)"
         : "Dropout: applied with keep_prob " + keepProb + " (the notebook's bug fixed)");
+    if (precision == Precision.BF16) {
+      out.println("Precision: bf16 (oneDNN auto mixed precision; variables and exports float32)");
+    }
 
     try (Graph graph = new Graph()) {
       // In [25]: the construction phase.
@@ -379,6 +399,7 @@ public final class MnistCnn extends Lesson<MnistCnn.Result> {
     if (!(keepProb > 0 && keepProb <= 1)) {
       throw CourseException.badInput("--keep-prob must be in (0, 1], got " + keepProb);
     }
+    precision.requireSupportedBy(cpu.get());
   }
 
   private static DataUsed dataUsed(MnistDataset mnist) {

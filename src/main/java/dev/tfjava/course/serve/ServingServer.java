@@ -2,6 +2,7 @@ package dev.tfjava.course.serve;
 
 import dev.tfjava.course.serve.batching.BatchingService;
 import dev.tfjava.course.serve.core.Admission;
+import dev.tfjava.course.serve.core.MetricsRecorder;
 import dev.tfjava.course.serve.core.ModelRepository;
 import dev.tfjava.course.serve.core.PredictService;
 import dev.tfjava.course.serve.core.Predictor;
@@ -11,6 +12,8 @@ import dev.tfjava.course.serve.metrics.ExampleCountingService;
 import dev.tfjava.course.serve.metrics.ServingMetrics;
 import dev.tfjava.course.serve.rest.MetricsRoute;
 import dev.tfjava.course.serve.rest.RestServer;
+import dev.tfjava.course.serve.warmup.DoorWarmup;
+import dev.tfjava.course.serve.warmup.UncountedWarmupCalls;
 import dev.tfjava.course.serve.warmup.WarmupReplay;
 import java.time.Duration;
 import java.util.Optional;
@@ -144,12 +147,14 @@ public final class ServingServer implements AutoCloseable {
   private final AtomicBoolean closing;
   private final Duration drain;
   private final Optional<ServingHealth> health;
+  private final Optional<DoorWarmup> doorWarmup;
 
   private ServingServer(RestServer rest, GrpcServer grpc, GrpcServer unixGrpc,
       Optional<BatchingService> batching,
       ServingMetrics metrics, ThreadPoolExecutor workers, ModelRepository repository,
       AtomicBoolean closing, Consumer<String> log, Duration drain,
-      Optional<ServingHealth> health) {
+      Optional<ServingHealth> health, Optional<DoorWarmup> doorWarmup) {
+    this.doorWarmup = doorWarmup;
     this.drain = drain;
     this.health = health;
     this.rest = rest;
@@ -184,10 +189,14 @@ public final class ServingServer implements AutoCloseable {
     ServingMetrics metrics = new ServingMetrics();
     repository.recordLoadsTo(metrics);
     Predictor predictor = new Predictor(repository, metrics);
+    Optional<DoorWarmup> doorWarmup = operations.modelWarmup()
+        ? Optional.of(new DoorWarmup(repository.warmupAliases(), log)) : Optional.empty();
     if (operations.modelWarmup()) {
       repository.warmUpWith(new WarmupReplay(predictor, operations.warmupIterations(),
-          GrpcServer.maxElements(settings.grpcMaxMessageBytes()), log));
+          GrpcServer.maxElements(settings.grpcMaxMessageBytes()), log, doorWarmup));
     }
+    // What the doors report: the door warm-up's calls are not requests (TF Serving's counts).
+    MetricsRecorder doorMetrics = new UncountedWarmupCalls(metrics);
     repository.refresh();
     repository.startWatching(settings.pollInterval());
     AtomicInteger ids = new AtomicInteger();
@@ -206,9 +215,9 @@ public final class ServingServer implements AutoCloseable {
         .map(parameters -> new BatchingService(repository, predictor, parameters, metrics,
             workers));
     PredictService predictions = new ExampleCountingService(
-        batching.<PredictService>map(b -> b).orElse(predictor), metrics);
+        batching.<PredictService>map(b -> b).orElse(predictor), doorMetrics);
     ServingCore core = new ServingCore(repository, predictions, admission, workers, closing::get,
-        log, metrics);
+        log, doorMetrics);
     RestServer rest = null;
     GrpcServer grpc = null;
     try {
@@ -229,10 +238,17 @@ public final class ServingServer implements AutoCloseable {
           settings.grpcPort(), grpcLimits, core, grpcOptions);
       GrpcServer unix = doors.grpcSocketPath().map(socket -> GrpcServer.startUnix(socket,
           grpcLimits, grpcOptions, core)).orElse(null);
+      // Before health says SERVING: the versions loaded so far go through the doors now.
+      int restPort = rest.port();
+      int grpcPort = grpc == null ? -1 : grpc.port();
+      doorWarmup.ifPresent(d -> d.listening(operations.tls().isPresent()
+          ? new DoorWarmup.Doors(Optional.empty(), Optional.empty())
+          : loopback(settings.host(), restPort, grpcPort)));
       health.ifPresent(ServingHealth::start);
       return new ServingServer(rest, grpc, unix, batching, metrics, workers, repository, closing,
-          log, operations.drain(), health);
+          log, operations.drain(), health, doorWarmup);
     } catch (RuntimeException e) {
+      doorWarmup.ifPresent(DoorWarmup::close);
       if (rest != null) {
         rest.close();
       }
@@ -244,6 +260,16 @@ public final class ServingServer implements AutoCloseable {
       repository.close();
       throw e;
     }
+  }
+
+  /** Where a client on this machine reaches the doors listening on {@code host}. */
+  private static DoorWarmup.Doors loopback(String host, int restPort, int grpcPort) {
+    String reach = host.isEmpty() || host.equals("0.0.0.0") ? "127.0.0.1"
+        : host.equals("::") ? "::1" : host;
+    String authority = reach.contains(":") ? "[" + reach + "]" : reach;
+    return new DoorWarmup.Doors(
+        Optional.of(java.net.URI.create("http://" + authority + ":" + restPort)),
+        grpcPort < 0 ? Optional.empty() : Optional.of(authority + ":" + grpcPort));
   }
 
   /** The port the REST API listens on (the real one when 0 was asked for). */
@@ -280,6 +306,7 @@ public final class ServingServer implements AutoCloseable {
       return;
     }
     health.ifPresent(ServingHealth::stop);
+    doorWarmup.ifPresent(DoorWarmup::close);
     try {
       workers.shutdown();
       if (!workers.awaitTermination(drain.toMillis(), TimeUnit.MILLISECONDS)) {

@@ -21,16 +21,37 @@ public final class SessionFactory {
   private final Device device;
   private final ThreadSettings threads;
   private final boolean logPlacement;
+  private final Precision precision;
 
   /**
+   * Float32 sessions.
+   *
    * @param requested the device from {@code --device}
    * @param threads intra/inter-op thread counts (0 = TensorFlow's default)
    * @param logPlacement print TensorFlow's device placement log (verbose; for checking GPU use)
    */
   public SessionFactory(Device requested, ThreadSettings threads, boolean logPlacement) {
+    this(requested, threads, logPlacement, Precision.FP32);
+  }
+
+  /**
+   * @param precision {@code BF16} only on the CPU: the oneDNN pass it turns on rewrites CPU
+   *     kernels, so on a GPU it would do nothing and the run would not be what it says
+   */
+  public SessionFactory(Device requested, ThreadSettings threads, boolean logPlacement,
+      Precision precision) {
     this.device = resolve(requested, threads);
     this.threads = threads;
     this.logPlacement = logPlacement;
+    this.precision = precision;
+    if (precision == Precision.BF16 && device == Device.GPU) {
+      throw CourseException.badInput("--precision bf16 runs TensorFlow's oneDNN CPU kernels in"
+          + " bfloat16, and this run is on the GPU; add --device cpu or use --precision fp32");
+    }
+    if (precision == Precision.BF16 && !oneDnnEnabled()) {
+      throw CourseException.badInput("--precision bf16 needs TensorFlow's oneDNN kernels, which"
+          + " TF_ENABLE_ONEDNN_OPTS=0 turns off; unset it or use --precision fp32");
+    }
   }
 
   private static Device resolve(Device requested, ThreadSettings threads) {
@@ -57,17 +78,26 @@ public final class SessionFactory {
     return threads;
   }
 
-  /** The session configuration: soft placement, thread pools, GPU memory growth or hidden GPUs. */
+  public Precision precision() {
+    return precision;
+  }
+
+  /**
+   * The session configuration: soft placement, thread pools, GPU memory growth or hidden GPUs,
+   * Grappler's passes (the precision's among them).
+   */
   public ConfigProto config() {
+    RewriterConfig.Builder rewrites = RewriterConfig.newBuilder()
+        // One pass of Grappler instead of two: the unrolled recurrent graphs (1,500 nodes) came
+        // out of the second pass unchanged, and it cost 150-300 ms of the first training step.
+        .setMetaOptimizerIterations(RewriterConfig.NumIterationsType.ONE);
+    precision.configure(rewrites);
     ConfigProto.Builder config = ConfigProto.newBuilder()
         .setAllowSoftPlacement(true)
         .setLogDevicePlacement(logPlacement)
         .setIntraOpParallelismThreads(threads.intraOp())
         .setInterOpParallelismThreads(threads.interOp())
-        // One pass of Grappler instead of two: the unrolled recurrent graphs (1,500 nodes) came
-        // out of the second pass unchanged, and it cost 150-300 ms of the first training step.
-        .setGraphOptions(GraphOptions.newBuilder().setRewriteOptions(RewriterConfig.newBuilder()
-            .setMetaOptimizerIterations(RewriterConfig.NumIterationsType.ONE)));
+        .setGraphOptions(GraphOptions.newBuilder().setRewriteOptions(rewrites));
     if (device == Device.GPU) {
       // Grow GPU memory on demand instead of reserving the whole card for one small model.
       config.setGpuOptions(GPUOptions.newBuilder().setAllowGrowth(true));

@@ -6,10 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tfjava.course.CommandLines;
 import dev.tfjava.course.cli.LessonsLauncher;
 import dev.tfjava.course.data.IdxFile;
 import dev.tfjava.course.data.IdxFiles;
 import dev.tfjava.course.data.MnistVariant;
+import dev.tfjava.course.train.CpuFlags;
 import dev.tfjava.course.train.Metrics;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -31,9 +33,18 @@ class MnistCnnCliTest {
   private final StringWriter err = new StringWriter();
 
   private int run(String... args) {
-    CommandLine launcher = LessonsLauncher.commandLine();
+    return run(LessonsLauncher.commandLine(), List.of("mnist-cnn"), args);
+  }
+
+  /** The lesson alone (not the launcher), e.g. with another CPU injected. */
+  private int run(MnistCnn lesson, String... args) {
+    return run(CommandLines.create(lesson), List.of(), args);
+  }
+
+  private int run(CommandLine launcher, List<String> command, String... args) {
     launcher.setErr(new PrintWriter(err, true));
-    List<String> all = new ArrayList<>(List.of("mnist-cnn", "--offline",
+    List<String> all = new ArrayList<>(command);
+    all.addAll(List.of("--offline",
         "--cache", dir.resolve("cache").toString(), "--out", dir.resolve("out").toString(),
         "--models", dir.resolve("models").toString(),
         "--checkpoints", dir.resolve("checkpoints").toString(),
@@ -80,6 +91,31 @@ class MnistCnnCliTest {
     JsonNode metrics = Metrics.json().readTree(dir.resolve("out/metrics.json").toFile());
     assertEquals(1, metrics.at("/options/epochs").asInt());
     assertEquals(1, metrics.get("epochs").size());
+    assertEquals("fp32", metrics.get("precision").asText());
+  }
+
+  @Test
+  void bf16OnACpuWithoutBfloat16IsExitTwoNamingTheMissingFlags() throws IOException {
+    // A Zen 3 EPYC's flags (AVX2, no AVX-512, no bfloat16), trimmed.
+    Path cpuinfo = dir.resolve("cpuinfo");
+    Files.writeString(cpuinfo, "processor\t: 0\nvendor_id\t: AuthenticAMD\n"
+        + "model name\t: AMD EPYC 7763 64-Core Processor\n"
+        + "flags\t\t: fpu sse2 avx avx2 fma bmi2 sha_ni vaes\n\nprocessor\t: 1\n");
+    MnistCnn lesson = new MnistCnn();
+    lesson.cpu = () -> CpuFlags.read(cpuinfo);
+    assertEquals(2, run(lesson, "--precision", "bf16"));
+    assertEquals("mnist-cnn: --precision bf16: this CPU (AMD EPYC 7763 64-Core Processor) has no"
+        + " avx512_bf16 or amx_bf16 flag in " + cpuinfo + ", so it has no bfloat16 instructions;"
+        + " use --precision fp32" + System.lineSeparator(), err.toString());
+    assertFalse(Files.exists(dir.resolve("out")));
+    assertFalse(Files.exists(dir.resolve("models")));
+  }
+
+  @Test
+  void anUnknownPrecisionIsExitTwo() {
+    assertEquals(2, run("--precision", "fp16"));
+    assertTrue(err.toString().startsWith("mnist-cnn: Invalid value for option '--precision'"),
+        err.toString());
   }
 
   @Test

@@ -54,6 +54,7 @@ public final class ModelRepository implements ModelSource, AutoCloseable {
   private boolean closed;
   private volatile MetricsRecorder metrics = MetricsRecorder.NONE;
   private volatile VersionWarmup warmup = VersionWarmup.ZEROS;
+  private final WarmupAliases aliases = new WarmupAliases();
 
   /**
    * Every folder under {@code root} is a model serving its latest version.
@@ -82,6 +83,11 @@ public final class ModelRepository implements ModelSource, AutoCloseable {
   /** Warms every version loaded from now on with {@code warmup} before it is served. */
   public void warmUpWith(VersionWarmup warmup) {
     this.warmup = warmup;
+  }
+
+  /** The names under which versions being warmed answer the doors' warm-up calls. */
+  public WarmupAliases warmupAliases() {
+    return aliases;
   }
 
   /**
@@ -236,7 +242,7 @@ public final class ModelRepository implements ModelSource, AutoCloseable {
     while (true) {
       Slot slot = slots.get(spec.name());
       if (slot == null) {
-        throw spec.notLoaded();
+        return aliases.acquire(spec).orElseThrow(spec::notLoaded);
       }
       OptionalLong version = version(spec, slot);
       LoadedModel model = version.isPresent() ? slot.served.get(version.getAsLong())

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import dev.tfjava.course.serve.core.Predictor;
 import dev.tfjava.course.serve.core.ServingException;
 import dev.tfjava.course.serve.core.ServingSignature;
 import dev.tfjava.course.serve.core.TensorSpec;
@@ -28,6 +29,35 @@ import org.tensorflow.Signature;
  * values straight into one primitive array per input.
  */
 public final class JsonPredictRequest {
+
+  /**
+   * The body a client would send for {@code inputs} (the warm-up's requests through the REST
+   * door): the row format when every input has the same first dimension, as clients mostly
+   * send, else the columnar one.
+   *
+   * @param signatureName empty for {@code serving_default}
+   */
+  public static byte[] body(String signatureName, Map<String, TensorValues> inputs) {
+    long rows = Predictor.instances(inputs);
+    return ServingJson.write(json -> {
+      json.writeStartObject();
+      if (!signatureName.isEmpty()) {
+        json.writeStringField("signature_name", signatureName);
+      }
+      if (rows >= 0) {
+        json.writeFieldName("instances");
+        JsonPredictResponse.writeRows(json, inputs, rows);
+      } else {
+        json.writeObjectFieldStart("inputs");
+        for (Map.Entry<String, TensorValues> input : inputs.entrySet()) {
+          json.writeFieldName(input.getKey());
+          JsonPredictResponse.writeWhole(json, input.getValue());
+        }
+        json.writeEndObject();
+      }
+      json.writeEndObject();
+    });
+  }
 
   /** Which of the two request formats was used; the response answers in the same one. */
   public enum Format {

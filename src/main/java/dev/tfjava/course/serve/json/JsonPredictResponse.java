@@ -49,25 +49,40 @@ public final class JsonPredictResponse {
         throw PredictResponse.notOnePerInstance(alias, instances, output.firstDim());
       }
     });
-    boolean single = outputs.size() == 1;
     return ServingJson.write(json -> {
       json.writeStartObject();
-      json.writeArrayFieldStart("predictions");
-      for (int row = 0; row < instances; row++) {
-        if (single) {
-          writeRow(json, outputs.values().iterator().next(), row);
-        } else {
-          json.writeStartObject();
-          for (Map.Entry<String, TensorValues> output : outputs.entrySet()) {
-            json.writeFieldName(output.getKey());
-            writeRow(json, output.getValue(), row);
-          }
-          json.writeEndObject();
-        }
-      }
-      json.writeEndArray();
+      json.writeFieldName("predictions");
+      writeRows(json, outputs, instances);
       json.writeEndObject();
     });
+  }
+
+  /**
+   * {@code instances} rows as a list, each the one value's row or an object of every value's
+   * (the row format, of a response or of a request).
+   */
+  static void writeRows(JsonGenerator json, Map<String, TensorValues> values, long instances)
+      throws IOException {
+    boolean single = values.size() == 1;
+    json.writeStartArray();
+    for (int row = 0; row < instances; row++) {
+      if (single) {
+        writeRow(json, values.values().iterator().next(), row);
+      } else {
+        json.writeStartObject();
+        for (Map.Entry<String, TensorValues> value : values.entrySet()) {
+          json.writeFieldName(value.getKey());
+          writeRow(json, value.getValue(), row);
+        }
+        json.writeEndObject();
+      }
+    }
+    json.writeEndArray();
+  }
+
+  /** A whole tensor as nested lists in its shape. */
+  static void writeWhole(JsonGenerator json, TensorValues values) throws IOException {
+    write(json, values, 0, 0);
   }
 
   /** Row {@code row} of the first dimension (one instance of the row format). */
