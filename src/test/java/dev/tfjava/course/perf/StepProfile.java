@@ -4,6 +4,7 @@ import dev.tfjava.course.lessons.MnistCnn;
 import dev.tfjava.course.nn.cells.CellKind;
 import dev.tfjava.course.sequence.SequenceModel;
 import dev.tfjava.course.train.Device;
+import dev.tfjava.course.train.ReluGradients;
 import dev.tfjava.course.train.Seeds;
 import dev.tfjava.course.train.SessionFactory;
 import dev.tfjava.course.train.ThreadSettings;
@@ -39,7 +40,15 @@ import org.tensorflow.types.TFloat32;
  * same for Python TensorFlow.
  *
  * <pre>StepProfile cnn|cnn-eval|rnn|lstm|gru [--steps N] [--trace N] [--threads I/J] [--jit]
- *     [--relu-output] [--batch N]</pre>
+ *     [--relu-input] [--batch N] [--nodes]</pre>
+ *
+ * <p>It profiles what the lessons run: their ReLU gradients rewired to read the ReLU outputs
+ * ({@code SessionFactory.open}; {@code --relu-input} keeps TensorFlow's C++ gradient, which
+ * blocks the MatMul+BiasAdd+Relu fusion) and their thread settings (0/1 for the CNN, 1/1 for the
+ * cells) unless {@code --threads} says otherwise.
+ *
+ * <p>{@code --nodes} also prints every node left after Grappler with its inputs (which op fused
+ * what, which kernel reads which).
  */
 public final class StepProfile {
   private StepProfile() {}
@@ -52,11 +61,13 @@ public final class StepProfile {
     String model = args[0];
     int steps = 200;
     int traced = 20;
-    int intra = 0;
-    int inter = 0;
+    boolean cnn = model.startsWith("cnn");
+    int intra = cnn ? 0 : 1; // MnistCnn's and SequenceLesson's threadDefaults()
+    int inter = 1;
     boolean jit = false;
-    boolean reluOutput = false;
+    boolean reluOutput = true;
     int batchSize = 0;
+    boolean printNodes = false;
     for (int i = 1; i < args.length; i++) {
       switch (args[i]) {
         case "--steps" -> steps = Integer.parseInt(args[++i]);
@@ -67,8 +78,9 @@ public final class StepProfile {
           inter = Integer.parseInt(parts[1]);
         }
         case "--jit" -> jit = true;
-        case "--relu-output" -> reluOutput = true;
+        case "--relu-input" -> reluOutput = false;
         case "--batch" -> batchSize = Integer.parseInt(args[++i]);
+        case "--nodes" -> printNodes = true;
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
@@ -82,7 +94,7 @@ public final class StepProfile {
     try (Graph graph = new Graph()) {
       Workload work = build(model, Ops.create(graph), new Seeds(42), batchSize);
       if (reluOutput) {
-        System.out.println("ReluGrads rewired: " + dev.tfjava.course.train.ReluGradients.readOutputs(graph));
+        ReluGradients.readOutputs(graph);
       }
       int nodes = 0;
       for (var it = graph.operations(); it.hasNext(); it.next()) {
@@ -103,7 +115,12 @@ public final class StepProfile {
             step(session, work, tensors, null).close();
           }
           double msPerStep = (System.nanoTime() - start) / 1e6 / steps;
-          report(model, nodes, msPerStep, steps, trace(session, work, tensors, traced));
+          Trace trace = trace(session, work, tensors, traced);
+          report(model, nodes, msPerStep, steps, trace);
+          if (printNodes) {
+            trace.partition().forEach(n -> System.out.println(
+                n.getOp() + " " + n.getName() + " <- " + String.join(", ", n.getInputList())));
+          }
         } finally {
           tensors.forEach(TFloat32::close);
         }
@@ -182,13 +199,14 @@ public final class StepProfile {
 
   /** Per op type: [kernel µs summed over the traced steps, kernels run]; plus partition graph. */
   private record Trace(Map<String, double[]> byType, Map<String, Integer> partitionOps,
-      int tracedSteps, double wallMsPerTracedStep) {}
+      List<NodeDef> partition, int tracedSteps, double wallMsPerTracedStep) {}
 
   private static Trace trace(Session session, Workload work, List<TFloat32> tensors, int steps) {
     RunOptions options = RunOptions.newBuilder().setTraceLevel(RunOptions.TraceLevel.FULL_TRACE)
         .setOutputPartitionGraphs(true).build();
     Map<String, double[]> byType = new TreeMap<>();
     Map<String, Integer> partitionOps = new TreeMap<>();
+    List<NodeDef> partitionNodes = new ArrayList<>();
     long start = System.nanoTime();
     for (int s = 0; s < steps; s++) {
       try (Result result = step(session, work, tensors, options)) {
@@ -199,6 +217,7 @@ public final class StepProfile {
             typeOf.put(node.getName(), node.getOp());
             if (s == 0) {
               partitionOps.merge(node.getOp(), 1, Integer::sum);
+              partitionNodes.add(node);
             }
           }
         }
@@ -213,7 +232,7 @@ public final class StepProfile {
         }
       }
     }
-    return new Trace(byType, partitionOps, steps, (System.nanoTime() - start) / 1e6 / steps);
+    return new Trace(byType, partitionOps, partitionNodes, steps, (System.nanoTime() - start) / 1e6 / steps);
   }
 
   private static void report(String model, int nodes, double msPerStep, int steps, Trace trace) {
