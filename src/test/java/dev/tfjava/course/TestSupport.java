@@ -31,6 +31,12 @@ public final class TestSupport {
   /** Like {@link #runJava}, in the working directory {@code workDir} (null: this one). */
   public static ProcessResult runJavaIn(Path workDir, Class<?> mainClass, String... args)
       throws IOException, InterruptedException {
+    return runJavaWith(workDir, java.util.Map.of(), mainClass, args);
+  }
+
+  /** Like {@link #runJavaIn}, with {@code env} added to the new JVM's environment. */
+  public static ProcessResult runJavaWith(Path workDir, java.util.Map<String, String> env,
+      Class<?> mainClass, String... args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Djava.awt.headless=true",
@@ -42,6 +48,7 @@ public final class TestSupport {
       builder.directory(workDir.toFile());
     }
     builder.environment().put("TF_CPP_MIN_LOG_LEVEL", "2");
+    builder.environment().putAll(env);
     Process process = builder.start();
     // Read both streams fully before waiting, so a chatty process never blocks on a full pipe.
     var stderr = new java.util.concurrent.CompletableFuture<String>();

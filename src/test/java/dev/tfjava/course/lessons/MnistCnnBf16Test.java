@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tfjava.course.TestSupport;
+import dev.tfjava.course.cli.LessonsLauncher;
 import dev.tfjava.course.data.MnistDataset;
 import dev.tfjava.course.data.MnistFiles;
 import dev.tfjava.course.data.MnistVariant;
@@ -20,6 +22,7 @@ import dev.tfjava.course.train.Precision;
 import dev.tfjava.course.train.Seeds;
 import dev.tfjava.course.train.SessionFactory;
 import dev.tfjava.course.train.ThreadSettings;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
@@ -166,5 +169,22 @@ class MnistCnnBf16Test {
         assertEquals(bf16Accuracy, restored, 0.01, "float32 evaluation of the bf16 weights");
       }
     }
+  }
+
+  @Test
+  void bf16WithOneDnnTurnedOffIsExitTwoBeforeAnythingIsWritten() throws Exception {
+    assumeBf16Cpu();
+    Path out = dir.resolve("out");
+    TestSupport.ProcessResult run = TestSupport.runJavaWith(null,
+        Map.of("TF_ENABLE_ONEDNN_OPTS", "0"), LessonsLauncher.class, "mnist-cnn",
+        "--precision", "bf16", "--quick", "--offline", "--out", out.toString(),
+        "--models", dir.resolve("models").toString(),
+        "--checkpoints", dir.resolve("checkpoints").toString());
+    assertEquals(2, run.exitCode(), run.stderr());
+    assertTrue(run.stderr().contains("mnist-cnn: --precision bf16 needs TensorFlow's oneDNN"
+        + " kernels, which TF_ENABLE_ONEDNN_OPTS=0 turns off; unset it or use --precision fp32"),
+        run.stderr());
+    assertFalse(Files.exists(out));
+    assertFalse(Files.exists(dir.resolve("models")));
   }
 }

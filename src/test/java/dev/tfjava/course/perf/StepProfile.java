@@ -4,6 +4,7 @@ import dev.tfjava.course.lessons.MnistCnn;
 import dev.tfjava.course.nn.cells.CellKind;
 import dev.tfjava.course.sequence.SequenceModel;
 import dev.tfjava.course.train.Device;
+import dev.tfjava.course.train.Precision;
 import dev.tfjava.course.train.ReluGradients;
 import dev.tfjava.course.train.Seeds;
 import dev.tfjava.course.train.SessionFactory;
@@ -11,6 +12,7 @@ import dev.tfjava.course.train.ThreadSettings;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
@@ -40,7 +42,8 @@ import org.tensorflow.types.TFloat32;
  * same for Python TensorFlow.
  *
  * <pre>StepProfile cnn|cnn-eval|rnn|lstm|gru [--steps N] [--trace N] [--threads I/J] [--jit]
- *     [--relu-input] [--batch N] [--nodes]</pre>
+ *     [--relu-input] [--batch N] [--nodes]
+ *     [--precision fp32|bf16]</pre>
  *
  * <p>It profiles what the lessons run: their ReLU gradients rewired to read the ReLU outputs
  * ({@code SessionFactory.open}; {@code --relu-input} keeps TensorFlow's C++ gradient, which
@@ -68,6 +71,7 @@ public final class StepProfile {
     boolean reluOutput = true;
     int batchSize = 0;
     boolean printNodes = false;
+    Precision precision = Precision.FP32;
     for (int i = 1; i < args.length; i++) {
       switch (args[i]) {
         case "--steps" -> steps = Integer.parseInt(args[++i]);
@@ -81,12 +85,13 @@ public final class StepProfile {
         case "--relu-input" -> reluOutput = false;
         case "--batch" -> batchSize = Integer.parseInt(args[++i]);
         case "--nodes" -> printNodes = true;
+        case "--precision" -> precision = Precision.valueOf(args[++i].toUpperCase(Locale.ROOT));
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
     // The lessons' session configuration (SessionFactory), with these thread counts.
     ConfigProto.Builder config = new SessionFactory(Device.CPU, new ThreadSettings(intra, inter),
-        false).config().toBuilder();
+        false, precision).config().toBuilder();
     if (jit) {
       config.getGraphOptionsBuilder().setOptimizerOptions(
           OptimizerOptions.newBuilder().setGlobalJitLevel(OptimizerOptions.GlobalJitLevel.ON_1));
