@@ -140,7 +140,8 @@ public final class ServeCommand implements Callable<Integer> {
 
   @Option(names = "--inter-op-threads", defaultValue = "1", paramLabel = "N",
       description = "TensorFlow threads running independent ops of one request (default: "
-          + "${DEFAULT-VALUE}; 0 = one per core).")
+          + "${DEFAULT-VALUE}; 0 = one per core; -1 = on the request's own thread, which keeps "
+          + "the first request after a pause fast, see docs/serving.md).")
   int interOpThreads;
 
   @Option(names = "--poll-seconds", defaultValue = "2", paramLabel = "S",
@@ -307,8 +308,8 @@ public final class ServeCommand implements Callable<Integer> {
             + MAX_IN_FLIGHT_MB + ", got " + maxInFlightMb);
     check(intraOpThreads >= 0 && intraOpThreads <= MAX_THREADS,
         "--intra-op-threads must be 0-" + MAX_THREADS + ", got " + intraOpThreads);
-    check(interOpThreads >= 0 && interOpThreads <= MAX_THREADS,
-        "--inter-op-threads must be 0-" + MAX_THREADS + ", got " + interOpThreads);
+    check(interOpThreads >= ThreadSettings.CALLER_THREAD && interOpThreads <= MAX_THREADS,
+        "--inter-op-threads must be -1 to " + MAX_THREADS + ", got " + interOpThreads);
     // NaN fails both comparisons; a tiny interval would rescan the folder in a busy loop.
     check(pollSeconds >= MIN_POLL_SECONDS && pollSeconds <= MAX_POLL_SECONDS,
         "--poll-seconds must be " + MIN_POLL_SECONDS + "-" + (long) MAX_POLL_SECONDS + ", got "

@@ -2,7 +2,9 @@ package dev.tfjava.course.train;
 
 /**
  * TensorFlow's two CPU thread pools: intra-op (threads inside one kernel, e.g. a matmul) and
- * inter-op (independent kernels run side by side). 0 lets TensorFlow pick one per core.
+ * inter-op (independent kernels run side by side). 0 lets TensorFlow pick one per core; an
+ * inter-op count of {@link #CALLER_THREAD} runs every kernel on the thread that called
+ * {@code Session.run} (TensorFlow's negative setting).
  *
  * <p>TensorFlow shares one intra-op pool among all sessions of a process, sized by the first
  * session, unless {@code TF_OVERRIDE_GLOBAL_THREADPOOL=1} (set by scripts/lessons) gives each
@@ -13,9 +15,12 @@ public record ThreadSettings(int intraOp, int interOp) {
   /** TensorFlow's own choice. */
   public static final ThreadSettings TENSORFLOW_DEFAULT = new ThreadSettings(0, 0);
 
+  /** The inter-op setting that runs a session's kernels on the calling thread, no pool. */
+  public static final int CALLER_THREAD = -1;
+
   public ThreadSettings {
-    if (intraOp < 0 || interOp < 0) {
-      throw new IllegalArgumentException("thread counts must be >= 0");
+    if (intraOp < 0 || interOp < CALLER_THREAD) {
+      throw new IllegalArgumentException("thread counts must be >= 0 (inter-op: or -1)");
     }
   }
 

@@ -6,6 +6,11 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import dev.tfjava.course.CourseException;
 import org.junit.jupiter.api.Test;
+import org.tensorflow.Graph;
+import org.tensorflow.Session;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.types.TFloat32;
 
 class SessionFactoryTest {
 
@@ -33,5 +38,22 @@ class SessionFactoryTest {
     assertEquals(1, sessions.config().getIntraOpParallelismThreads());
     assertEquals(2, sessions.config().getInterOpParallelismThreads());
     assertEquals(true, sessions.config().getAllowSoftPlacement());
+  }
+
+  @Test
+  void interOpMinusOneIsAcceptedAndRunsAGraph() {
+    var sessions = new SessionFactory(Device.CPU,
+        new ThreadSettings(1, ThreadSettings.CALLER_THREAD), false);
+    assertEquals(-1, sessions.config().getInterOpParallelismThreads());
+    try (Graph graph = new Graph(); Session session = sessions.open(graph)) {
+      Ops tf = Ops.create(graph);
+      Placeholder<TFloat32> x = tf.placeholder(TFloat32.class);
+      var y = tf.math.add(tf.math.mul(x, x), tf.constant(1f));
+      try (TFloat32 input = TFloat32.scalarOf(3f);
+           var result = session.runner().feed(x, input).fetch(y).run()) {
+        assertEquals(10f, ((TFloat32) result.get(0)).getFloat(), 0f);
+      }
+    }
+    assertThrows(IllegalArgumentException.class, () -> new ThreadSettings(1, -2));
   }
 }
