@@ -26,7 +26,9 @@ KERNEL = "tfjava-course"
 # connects only once every port listens and the kernel had SETTLE_SECONDS more. Some starts still
 # never handle a message (no error logged; about one in five on a machine loaded 5x over, none in
 # ten on a quieter one); a started kernel answers within seconds, so a start that has not answered
-# in STARTUP_SECONDS is abandoned and the kernel started again, up to STARTS times.
+# in STARTUP_SECONDS is abandoned and the kernel started again, up to STARTS times. (The silent
+# ones are a second race, in LoopThread.start; scripts/notebooks now starts the kernel through
+# scripts/lib/kernel/KernelLauncher, which removes both, so this stays only as a guard.)
 STARTUP_SECONDS = 20
 SETTLE_SECONDS = 3
 STARTS = 5

@@ -6,22 +6,21 @@ import java.io.PrintStream;
 import java.util.regex.Pattern;
 
 /**
- * Starts the rapaio Java kernel (3.0.1) without its start-up chatter in the Jupyter server's
- * terminal: the kernel prints every class-path entry to stdout ("Parsing classpath: ...", "Add
- * ... to classpath", one line per jar), which this drops; its log (the connection file with its
- * HMAC key, a line per message) is quieted by the logging.properties that scripts/notebooks puts
- * before the kernel's jar on the class path. NOTEBOOK_KERNEL_DEBUG=1 starts the kernel without
- * this launcher (docs/notebooks.md). Compiled by scripts/notebooks against the kernel's jar.
+ * Keeps the rapaio kernel's start-up chatter out of the Jupyter server's terminal: the kernel
+ * prints every class-path entry to stdout ("Parsing classpath: ...", "Add ... to classpath", one
+ * line per jar), which this drops. Its log (the connection file with its HMAC key, a line per
+ * message) is quieted by the logging.properties that scripts/notebooks puts before the kernel's
+ * jar on the class path. Used by {@link KernelLauncher} with --quiet, which scripts/notebooks
+ * passes unless NOTEBOOK_KERNEL_DEBUG=1 (docs/notebooks.md).
  */
-public final class QuietKernel {
+final class QuietKernel {
   private static final Pattern CHATTER =
       Pattern.compile("Parsing classpath: .*|Add .* to classpath");
 
   private QuietKernel() {}
 
-  public static void main(String[] args) throws Exception {
+  static void dropClassPathListing() {
     System.setOut(new PrintStream(new LineFilter(System.out), true));
-    org.rapaio.jupyter.kernel.MainApp.main(args);
   }
 
   /** Passes whole lines on, except the kernel's class-path listing. */
