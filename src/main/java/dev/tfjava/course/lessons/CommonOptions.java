@@ -2,6 +2,7 @@ package dev.tfjava.course.lessons;
 
 import dev.tfjava.course.CourseException;
 import dev.tfjava.course.train.Device;
+import dev.tfjava.course.train.ThreadSettings;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -45,7 +46,8 @@ public final class CommonOptions {
   Integer threads;
 
   @Option(names = "--inter-op-threads", paramLabel = "N",
-      description = "TensorFlow inter-op threads (0 = one per core; default: the lesson's tuned value).")
+      description = "TensorFlow inter-op threads (0 = one per core, -1 = run the ops on the calling"
+          + " thread; default: the lesson's tuned value).")
   Integer interOpThreads;
 
   @Option(names = "--log-device-placement",
@@ -86,11 +88,14 @@ public final class CommonOptions {
   }
 
   public Integer threads() {
-    return checkThreads("--threads", threads);
+    return checkThreads("--threads", threads, "");
   }
 
   public Integer interOpThreads() {
-    return checkThreads("--inter-op-threads", interOpThreads);
+    if (interOpThreads != null && interOpThreads == ThreadSettings.CALLER_THREAD) {
+      return interOpThreads;
+    }
+    return checkThreads("--inter-op-threads", interOpThreads, " (or -1, the calling thread)");
   }
 
   public boolean logDevicePlacement() {
@@ -101,10 +106,10 @@ public final class CommonOptions {
     return quick;
   }
 
-  private static Integer checkThreads(String option, Integer value) {
+  private static Integer checkThreads(String option, Integer value, String alsoAllowed) {
     if (value != null && (value < 0 || value > 1024)) {
-      throw CourseException.badInput(option + " must be between 0 (one per core) and 1024, got "
-          + value);
+      throw CourseException.badInput(option + " must be between 0 (one per core) and 1024"
+          + alsoAllowed + ", got " + value);
     }
     return value;
   }

@@ -40,6 +40,7 @@ class LauncherTest {
       "backprop --threads -x            | -x",
       "backprop --threads -3            | --threads",
       "backprop --inter-op-threads 5000 | --inter-op-threads",
+      "backprop --inter-op-threads -2   | --inter-op-threads",
       "backprop --depth 1               | --depth",
       "rnn --iterations 0               | --iterations",
       "rnn --iterations 2147483647      | --iterations",
@@ -104,5 +105,13 @@ class LauncherTest {
     assertTrue(result.stdout().contains("grad f = (16.0, 8.0) by hand, (16.0, 8.0) by tf.gradients"),
         result.stdout());
     assertTrue(out.resolve("metrics.json").toFile().isFile());
+  }
+
+  @Test
+  void interOpMinusOneRunsTheOpsOnTheCallingThread(@org.junit.jupiter.api.io.TempDir Path out) {
+    Run run = launch("backprop", "--out", out.toString(), "--depth", "3", "--width", "4",
+        "--inter-op-threads", "-1");
+    assertEquals(0, run.exitCode(), run.err());
+    assertTrue(out.resolve("metrics.json").toFile().isFile(), run.err());
   }
 }
