@@ -11,6 +11,7 @@ import dev.tfjava.course.export.Checkpoints;
 import dev.tfjava.course.export.RestoreOption;
 import dev.tfjava.course.export.SavedModels;
 import dev.tfjava.course.nn.Activation;
+import dev.tfjava.course.nn.BatchTowers;
 import dev.tfjava.course.nn.Conv2d;
 import dev.tfjava.course.nn.ConvReluPool;
 import dev.tfjava.course.nn.Dense;
@@ -22,6 +23,7 @@ import dev.tfjava.course.train.AdamUpdate;
 import dev.tfjava.course.train.BatchedEvaluator;
 import dev.tfjava.course.train.BatchedEvaluator.Feed;
 import dev.tfjava.course.train.CpuFlags;
+import dev.tfjava.course.train.Device;
 import dev.tfjava.course.train.Precision;
 import dev.tfjava.course.train.ProcessMeter;
 import dev.tfjava.course.train.ProcessStats;
@@ -120,6 +122,12 @@ public final class MnistCnn extends Lesson<MnistCnn.Result> {
       description = "Images per evaluation batch; bounds memory (default: ${DEFAULT-VALUE}).")
   int evalBatchSize;
 
+  @Option(names = "--towers", defaultValue = "0", paramLabel = "N",
+      description = "Cut each training batch into N parts trained side by side, one per inter-op"
+          + " thread; the gradient is the whole batch's (default: 2 on a CPU with 2 or more cores,"
+          + " else 1; 1 = the notebook's graph as written).")
+  int towers;
+
   @Option(names = "--precision", defaultValue = "fp32", paramLabel = "fp32|bf16",
       description = "Number format of the computation (default: ${DEFAULT-VALUE}). bf16: TensorFlow's"
           + " oneDNN auto mixed precision runs convolutions and matmuls in bfloat16, on CPUs with"
@@ -150,12 +158,30 @@ public final class MnistCnn extends Lesson<MnistCnn.Result> {
 
   @Override
   protected ThreadSettings defaultThreads() {
-    // TensorFlow's intra-op choice; one inter-op thread. TensorFlow caches oneDNN primitives per
-    // thread that runs the op (tensorflow#54979): with two inter-op threads each built its own
-    // copies over the first epochs (+26 MiB after epoch 2 on the sample), with one they are built
-    // once, in the first epoch, and memory stays flat (scripts/bench-soak). The speed is the same
-    // within the noise (BENCHMARKS.md: 2/1 11.5 s/epoch against 13.1 for 0/0).
-    return new ThreadSettings(0, 1);
+    return threadsFor(towers(), Runtime.getRuntime().availableProcessors());
+  }
+
+  /** --towers, or its default. */
+  int towers() {
+    return towers > 0 ? towers : defaultTowers(options.device() != Device.GPU,
+        Runtime.getRuntime().availableProcessors(), batchSize);
+  }
+
+  /** The default tower count: 2 on the CPU of a machine with 2 or more cores, else 1. */
+  public static int defaultTowers(boolean cpu, int cores, int batchSize) {
+    return cpu && cores >= 2 && batchSize >= 2 ? 2 : 1;
+  }
+
+  /**
+   * The thread settings for {@code towers}: one inter-op thread per tower, so the towers run side
+   * by side, and the cores shared out among them for each kernel; one tower gets TensorFlow's
+   * intra-op choice and one inter-op thread. Either way the number of threads that run kernels is
+   * fixed, and each builds its own copies of oneDNN's primitives once (TensorFlow caches them per
+   * thread, tensorflow#54979), so memory stays flat after the first steps (scripts/bench-soak).
+   */
+  public static ThreadSettings threadsFor(int towers, int cores) {
+    return towers == 1 ? new ThreadSettings(0, 1)
+        : new ThreadSettings(Math.max(1, cores / towers), towers);
   }
 
   // ------------------------------------------------------------------------ construction phase
@@ -179,6 +205,16 @@ public final class MnistCnn extends Lesson<MnistCnn.Result> {
    * @param applyDropout false rebuilds the notebook's bug (the output layer reads fc1, not fc11)
    */
   public static Model buildGraph(Ops tf, Seeds seeds, boolean applyDropout) {
+    return buildGraph(tf, seeds, applyDropout, 1);
+  }
+
+  /**
+   * The graph with its training pass cut into {@code towers} parts of the batch
+   * ({@link BatchTowers}); the training op then needs batches of at least {@code towers} images.
+   * The loss, its gradient and the update are the whole batch's, as with one tower; the
+   * inference pass (evaluation, serving) is the same.
+   */
+  public static Model buildGraph(Ops tf, Seeds seeds, boolean applyDropout, int towers) {
     Ops inputs = tf.withSubScope("Inputs");
     Placeholder<TFloat32> X = inputs.withName("X").placeholder(TFloat32.class,
         Placeholder.shape(Shape.of(-1, N_INPUTS)));
@@ -199,15 +235,24 @@ public final class MnistCnn extends Lesson<MnistCnn.Result> {
     // variables and values (nn/ConvReluPool): pooling first for training, whose backward pass is
     // cheaper that way, and in the notebook's order for inference, whose forward pass then runs
     // as one fused kernel.
+    // The training pass's convolution, pooling and fc1 run per tower (nn/BatchTowers: the batch's
+    // parts side by side on the cores); one tower is the notebook's graph as it was.
     Ops pool2Scope = tf.withSubScope("pool2");
-    Operand<TFloat32> pool2 = ConvReluPool.training(conv1Scope, pool2Scope, conv1Layer, xReshaped,
-        2, 2, "VALID");
+    List<Operand<TFloat32>> pool2s = new ArrayList<>();
+    for (Operand<TFloat32> part : BatchTowers.split(tf, xReshaped, towers)) {
+      pool2s.add(ConvReluPool.training(conv1Scope, pool2Scope, conv1Layer, part, 2, 2, "VALID"));
+    }
     Operand<TFloat32> pool2Inference = ConvReluPool.inference(conv1Scope, pool2Scope, conv1Layer,
         xReshaped, 2, 2, "VALID");
 
     Ops fc1Scope = tf.withSubScope("fc1");
     Dense fc1Layer = Dense.create(vars, "fc1", POOL2_FMAPS * 14 * 14, N_FC1);
-    Operand<TFloat32> fc1 = fc1(fc1Scope, fc1Layer, pool2);
+    List<Operand<TFloat32>> towerFc1s = new ArrayList<>();
+    pool2s.forEach(pool2 -> towerFc1s.add(fc1(fc1Scope, fc1Layer, pool2)));
+    // The towers re-join at fc1 ([batch, 64]): the dropout draws one mask for the whole batch, as
+    // with one tower.
+    Operand<TFloat32> fc1 = towers == 1 ? towerFc1s.get(0)
+        : fc1Scope.concat(towerFc1s, fc1Scope.constant(0));
 
     Ops dropoutScope = tf.withSubScope("dropout");
     Operand<TFloat32> fc11 = Dropout.apply(dropoutScope, fc1, keepProb, seeds);
@@ -268,7 +313,7 @@ public final class MnistCnn extends Lesson<MnistCnn.Result> {
       @JsonProperty("rss_mib") double rssMiB) {}
 
   /** What the lesson found: the notebook's printed numbers and where its outputs went. */
-  public record Result(DataUsed data, boolean dropoutApplied, List<EpochStats> epochs,
+  public record Result(DataUsed data, boolean dropoutApplied, int towers, List<EpochStats> epochs,
       List<String> trainableVariables, float[] conv1Bias, double finalTrainAccuracy,
       double finalTestAccuracy, double validationAccuracy, String checkpoint, String savedModel,
       String tensorboardLogdir, double tensorboardSeconds, List<String> figures) {}
@@ -297,7 +342,14 @@ public final class MnistCnn extends Lesson<MnistCnn.Result> {
 
     try (Graph graph = new Graph()) {
       // In [25]: the construction phase.
-      Model model = buildGraph(context.sessions().ops(graph), context.seeds(), !noDropout);
+      // Towers share out a CPU's cores; a GPU runs one batch at a time anyway.
+      int nTowers = towers == 0 && context.sessions().device() == Device.GPU ? 1 : towers();
+      if (nTowers > 1) {
+        out.printf("Training: %d towers of %d images per batch of %d, side by side (--towers)%n",
+            nTowers, batchSize / nTowers, batchSize);
+      }
+      Model model = buildGraph(context.sessions().ops(graph), context.seeds(), !noDropout,
+          nTowers);
       Optional<Path> logdir = context.tensorBoardDir(tensorBoard);
       try (Session sess = context.sessions().open(graph)) {
         // Restored (or refused) before the event file exists: a refused run writes nothing.
@@ -376,7 +428,7 @@ public final class MnistCnn extends Lesson<MnistCnn.Result> {
           List<String> figures = MnistFigures.writeAll(context::output, history, mnist, filters,
               probabilities(sess, model, mnist.test(), evalBatchSize));
           EpochStats last = history.get(history.size() - 1);
-          return new Result(dataUsed(mnist), !noDropout, history, names, bias,
+          return new Result(dataUsed(mnist), !noDropout, nTowers, history, names, bias,
               last.trainAccuracy(), last.testAccuracy(), validation, checkpoint.toString(),
               export.toString(), logdir.map(Path::toString).orElse(null), summaries.seconds(),
               figures);
@@ -395,6 +447,10 @@ public final class MnistCnn extends Lesson<MnistCnn.Result> {
     }
     if (batchSize > 100_000 || evalBatchSize > 100_000) {
       throw CourseException.badInput("--batch-size and --eval-batch-size must be <= 100000");
+    }
+    if (towers < 0 || towers > 64 || towers > batchSize) {
+      throw CourseException.badInput("--towers must be between 1 and 64 and at most --batch-size ("
+          + batchSize + "), or 0 for the default; got " + towers);
     }
     if (!(keepProb > 0 && keepProb <= 1)) {
       throw CourseException.badInput("--keep-prob must be in (0, 1], got " + keepProb);

@@ -51,6 +51,8 @@ class LauncherTest {
       "mnist-cnn --keep-prob 0          | --keep-prob",
       "mnist-cnn --batch-size 999999999 | --batch-size",
       "mnist-cnn --dataset cifar        | cifar",
+      "mnist-cnn --towers 65            | --towers",
+      "mnist-cnn --batch-size 4 --towers 5 | --towers",
       "backprop --out /proc/no/such     | --out",
       "lstm --models /proc/no/such      | --models",
       "lstm --checkpoints /dev/null/x   | --checkpoints",

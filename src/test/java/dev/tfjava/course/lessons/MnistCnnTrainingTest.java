@@ -96,7 +96,38 @@ class MnistCnnTrainingTest {
   void trainingIsReproducibleFromTheSeed() {
     // Multi-threaded session, dropout on: same seed, same batches → bit-identical weights (this
     // failed while the Adam updates could race the gradient ops that read the same variables).
-    assertArrayEquals(oneEpochFc1Kernel(), oneEpochFc1Kernel());
+    assertArrayEquals(oneEpochFc1Kernel(1), oneEpochFc1Kernel(1));
+    // Two towers run side by side on two inter-op threads; their gradients meet in one sum.
+    assertArrayEquals(oneEpochFc1Kernel(2), oneEpochFc1Kernel(2));
+  }
+
+  @Test
+  void twoTowersTrainAsTheWholeBatchDoes() {
+    // Same seed, same batches, same dropout masks (one mask over the re-joined fc1): the two
+    // towers' summed gradient is the whole batch's, so after 36 Adam steps the weights agree to
+    // float rounding (the sums run in another order), far below one step's size (lr 0.001).
+    float[] one = oneEpochFc1Kernel(1);
+    float[] two = oneEpochFc1Kernel(2);
+    double maxDiff = 0;
+    double sumDiff = 0;
+    for (int i = 0; i < one.length; i++) {
+      double diff = Math.abs(one[i] - two[i]);
+      maxDiff = Math.max(maxDiff, diff);
+      sumDiff += diff;
+    }
+    System.out.printf("one tower against two, fc1/kernel after one epoch: max |diff| %.3g,"
+        + " mean %.3g%n", maxDiff, sumDiff / one.length);
+    assertTrue(maxDiff < 1e-4, "max |diff| " + maxDiff);
+    // And the comparison can tell: another seed's weights differ by far more.
+    assertTrue(maxAbsDiff(one, oneEpochFc1Kernel(1, new Seeds(7))) > 1e-2);
+  }
+
+  private static double maxAbsDiff(float[] a, float[] b) {
+    double max = 0;
+    for (int i = 0; i < a.length; i++) {
+      max = Math.max(max, Math.abs(a[i] - b[i]));
+    }
+    return max;
   }
 
   /** The lesson's own loop and batches: batch 50, keep_prob 0.5. */
@@ -110,9 +141,13 @@ class MnistCnnTrainingTest {
     }
   }
 
-  private float[] oneEpochFc1Kernel() {
+  private float[] oneEpochFc1Kernel(int towers) {
+    return oneEpochFc1Kernel(towers, new Seeds(42));
+  }
+
+  private float[] oneEpochFc1Kernel(int towers, Seeds seeds) {
     try (Graph g = new Graph()) {
-      MnistCnn.Model m = MnistCnn.buildGraph(Ops.create(g), new Seeds(42), true);
+      MnistCnn.Model m = MnistCnn.buildGraph(Ops.create(g), seeds, true, towers);
       try (Session s = new Session(g)) {
         trainEpochs(s, m, 1, new Random(3));
         try (Result kernel = s.runner().fetch("fc1/kernel").run()) {

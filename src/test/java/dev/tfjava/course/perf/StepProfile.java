@@ -42,7 +42,7 @@ import org.tensorflow.types.TFloat32;
  * same for Python TensorFlow.
  *
  * <pre>StepProfile cnn|cnn-eval|rnn|lstm|gru [--steps N] [--trace N] [--threads I/J] [--jit]
- *     [--relu-input] [--batch N] [--nodes]
+ *     [--relu-input] [--batch N] [--nodes] [--towers N]
  *     [--precision fp32|bf16]</pre>
  *
  * <p>It profiles what the lessons run: their ReLU gradients rewired to read the ReLU outputs
@@ -65,8 +65,10 @@ public final class StepProfile {
     int steps = 200;
     int traced = 20;
     boolean cnn = model.startsWith("cnn");
-    int intra = cnn ? 0 : 1; // MnistCnn's and SequenceLesson's threadDefaults()
-    int inter = 1;
+    int cores = Runtime.getRuntime().availableProcessors();
+    Integer intra = null; // the lessons' defaults unless --threads
+    Integer inter = null;
+    int towers = 0;
     boolean jit = false;
     boolean reluOutput = true;
     int batchSize = 0;
@@ -85,10 +87,21 @@ public final class StepProfile {
         case "--relu-input" -> reluOutput = false;
         case "--batch" -> batchSize = Integer.parseInt(args[++i]);
         case "--nodes" -> printNodes = true;
+        case "--towers" -> towers = Integer.parseInt(args[++i]);
         case "--precision" -> precision = Precision.valueOf(args[++i].toUpperCase(Locale.ROOT));
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
+    // The lessons' defaults: MnistCnn's towers (training only) and threads, SequenceLesson's 1/1.
+    // (cnn-eval: the lesson's session, whose threads follow its training towers, runs batches of
+    // the inference pass, which has no towers.)
+    int lessonTowers = towers > 0 ? towers : MnistCnn.defaultTowers(true, cores, 50);
+    towers = model.equals("cnn") ? lessonTowers : 1;
+    ThreadSettings defaults = cnn ? MnistCnn.threadsFor(lessonTowers, cores)
+        : new ThreadSettings(1, 1);
+    intra = intra != null ? intra : defaults.intraOp();
+    inter = inter != null ? inter : defaults.interOp();
+    System.out.println("threads " + intra + "/" + inter + " (intra-op/inter-op), towers " + towers);
     // The lessons' session configuration (SessionFactory), with these thread counts.
     ConfigProto.Builder config = new SessionFactory(Device.CPU, new ThreadSettings(intra, inter),
         false, precision).config().toBuilder();
@@ -97,7 +110,7 @@ public final class StepProfile {
           OptimizerOptions.newBuilder().setGlobalJitLevel(OptimizerOptions.GlobalJitLevel.ON_1));
     }
     try (Graph graph = new Graph()) {
-      Workload work = build(model, Ops.create(graph), new Seeds(42), batchSize);
+      Workload work = build(model, Ops.create(graph), new Seeds(42), batchSize, towers);
       if (reluOutput) {
         ReluGradients.readOutputs(graph);
       }
@@ -133,7 +146,7 @@ public final class StepProfile {
     }
   }
 
-  private static Workload build(String model, Ops tf, Seeds seeds, int batchSize) {
+  private static Workload build(String model, Ops tf, Seeds seeds, int batchSize, int towers) {
     Random random = new Random(1);
     Map<Operand<TFloat32>, float[]> feeds = new HashMap<>();
     Map<Operand<TFloat32>, Shape> shapes = new HashMap<>();
@@ -141,7 +154,7 @@ public final class StepProfile {
       case "cnn", "cnn-eval" -> {
         boolean eval = model.equals("cnn-eval");
         int batch = batchSize > 0 ? batchSize : eval ? 1000 : 50;
-        MnistCnn.Model cnn = MnistCnn.buildGraph(tf, seeds, true);
+        MnistCnn.Model cnn = MnistCnn.buildGraph(tf, seeds, true, towers);
         float[] x = new float[batch * 784];
         float[] y = new float[batch * 10];
         for (int i = 0; i < x.length; i++) {
