@@ -45,39 +45,67 @@ public final class BatchedEvaluator {
    * weighted by its number of rows, so a short last batch counts for what it holds.
    */
   public double mean(Operand<TFloat32> metric, Feed... feeds) {
-    int rows = rows(feeds);
-    double[] weighted = new double[batches(rows)];
+    Batches batches = new Batches(rows(feeds));
+    double[] weighted = new double[batches.count()];
     forEachBatch(weighted.length, b -> {
-      int from = b * batchSize;
-      int count = Math.min(batchSize, rows - from);
-      try (Result result = run(metric, from, count, feeds)) {
-        weighted[b] = (double) Tensors.scalar(result.get(0)) * count;
+      try (Result result = run(metric, batches.from(b), batches.size(b), feeds)) {
+        weighted[b] = (double) Tensors.scalar(result.get(0)) * batches.size(b);
       }
     });
     double sum = 0;
     for (double value : weighted) {
       sum += value;
     }
-    return sum / rows;
+    return sum / batches.rows();
   }
 
   /** {@code output} ([batch, width]) for every row, row-major. */
   public float[] outputs(Operand<TFloat32> output, int width, Feed... feeds) {
-    int rows = rows(feeds);
-    float[] all = new float[rows * width];
-    forEachBatch(batches(rows), b -> {
-      int from = b * batchSize;
-      int count = Math.min(batchSize, rows - from);
-      try (Result result = run(output, from, count, feeds)) {
+    Batches batches = new Batches(rows(feeds));
+    float[] all = new float[batches.rows() * width];
+    forEachBatch(batches.count(), b -> {
+      try (Result result = run(output, batches.from(b), batches.size(b), feeds)) {
         float[] batch = Tensors.toArray(result.get(0));
-        System.arraycopy(batch, 0, all, from * width, batch.length);
+        System.arraycopy(batch, 0, all, batches.from(b) * width, batch.length);
       }
     });
     return all;
   }
 
-  private int batches(int rows) {
-    return (rows + batchSize - 1) / batchSize;
+  /**
+   * The rows cut into batches of at most the batch size, as equal as possible and an even number
+   * of them (when there are two rows or more): the batches in flight side by side have the same
+   * shape, or shapes one row apart. TensorFlow's oneDNN kernels build and cache their primitives
+   * per shape and per thread, so with a short last batch, each thread would build that shape's
+   * primitives whenever it first happened to run it, epochs later; now both build them in the
+   * first evaluation, and memory stays flat (scripts/bench-soak).
+   */
+  private final class Batches {
+    private final int rows;
+    private final int count;
+
+    Batches(int rows) {
+      this.rows = rows;
+      int needed = Math.max(1, (rows + batchSize - 1) / batchSize);
+      this.count = rows < IN_FLIGHT ? needed : (needed + IN_FLIGHT - 1) / IN_FLIGHT * IN_FLIGHT;
+    }
+
+    int rows() {
+      return rows;
+    }
+
+    int count() {
+      return count;
+    }
+
+    /** The first row of batch {@code b}: the first {@code rows % count} batches hold one more. */
+    int from(int b) {
+      return b * (rows / count) + Math.min(b, rows % count);
+    }
+
+    int size(int b) {
+      return rows / count + (b < rows % count ? 1 : 0);
+    }
   }
 
   /** Runs {@code body} for batches 0 .. n−1, {@link #IN_FLIGHT} at a time; rethrows a failure. */

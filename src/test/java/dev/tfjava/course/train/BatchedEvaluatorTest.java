@@ -17,7 +17,7 @@ import org.tensorflow.types.TFloat32;
 
 /** Batches in flight two at a time give the same numbers, in the same order, as one pass would. */
 class BatchedEvaluatorTest {
-  private static final int ROWS = 23; // batches of 5: four full ones and a short one of 3
+  private static final int ROWS = 23; // batches of at most 5: six, of 4 rows and 3
   private static final int WIDTH = 3;
 
   private static float[] rows() {
@@ -71,6 +71,38 @@ class BatchedEvaluatorTest {
         RuntimeException e = assertThrows(RuntimeException.class,
             () -> evaluator.mean(refused, new BatchedEvaluator.Feed(x, rows(), WIDTH)));
         assertTrue(e.getMessage().contains("refused by the graph"), e.getMessage());
+      }
+    }
+  }
+
+  @Test
+  void batchesAreAsEqualAsPossibleAndAnEvenNumberOfThem() {
+    // Each row reports the number of rows in its batch: the shapes the session ran.
+    assertArrayEquals(repeat(917, 1834), batchSizes(1834, 1000)); // not 1000 + 834
+    assertArrayEquals(repeat(250, 500), batchSizes(500, 1000)); // two in flight, not one of 500
+    assertArrayEquals(repeat(1000, 10_000), batchSizes(10_000, 1000)); // exact sets unchanged
+    // 3 batches needed, 4 made: 2, 2, 1, 1 rows
+    assertArrayEquals(new float[] {2, 2, 2, 2, 1, 1}, batchSizes(6, 2));
+    assertArrayEquals(new float[] {2, 2, 2, 2, 2, 2, 1}, batchSizes(7, 2)); // 2, 2, 2, 1 rows
+    assertArrayEquals(new float[] {1}, batchSizes(1, 1000));
+  }
+
+  private static float[] repeat(float value, int n) {
+    float[] out = new float[n];
+    java.util.Arrays.fill(out, value);
+    return out;
+  }
+
+  private static float[] batchSizes(int rows, int batchSize) {
+    try (Graph graph = new Graph()) {
+      Ops tf = Ops.create(graph);
+      Placeholder<TFloat32> x = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 1)));
+      Operand<TFloat32> size = tf.dtypes.cast(tf.shape(x), TFloat32.class);
+      Operand<TFloat32> perRow = tf.math.mul(tf.onesLike(x), tf.gather(size, tf.constant(0),
+          tf.constant(0)));
+      try (Session session = new Session(graph)) {
+        return new BatchedEvaluator(session, batchSize).outputs(perRow, 1,
+            new BatchedEvaluator.Feed(x, new float[rows], 1));
       }
     }
   }
