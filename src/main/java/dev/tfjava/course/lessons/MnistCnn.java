@@ -64,6 +64,10 @@ import picocli.CommandLine.Option;
  * <p>The notebook's bug is fixed: it computes {@code fc11 = dropout(fc1)} but feeds {@code fc1} to
  * the output layer, so dropout never acts. Here the output layer reads the dropout's output;
  * {@code --no-dropout} rebuilds the notebook's graph for comparison.
+ *
+ * <p>On a CPU with two or more cores each training batch runs as two towers side by side
+ * ({@code --towers}, {@link BatchTowers}): the same loss, gradient and update as the notebook's
+ * single pass, each core with a kernel of its own.
  */
 @Command(name = "mnist-cnn", mixinStandardHelpOptions = true,
     description = "Unit 2: a CNN with dropout on MNIST; checkpoint, SavedModel, figures.")
