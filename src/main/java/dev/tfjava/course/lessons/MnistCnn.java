@@ -122,8 +122,9 @@ public final class MnistCnn extends Lesson<MnistCnn.Result> {
   @Mixin
   RestoreOption restore = new RestoreOption();
 
-  @Option(names = "--eval-batch-size", defaultValue = "1000", paramLabel = "N",
-      description = "Images per evaluation batch; bounds memory (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--eval-batch-size", defaultValue = "0", paramLabel = "N",
+      description = "Images per evaluation batch; bounds memory (default: 100 when training in"
+          + " towers, where each batch runs on one core, else 1000).")
   int evalBatchSize;
 
   @Option(names = "--towers", defaultValue = "0", paramLabel = "N",
@@ -354,6 +355,11 @@ public final class MnistCnn extends Lesson<MnistCnn.Result> {
       }
       Model model = buildGraph(context.sessions().ops(graph), context.seeds(), !noDropout,
           nTowers);
+      // With towers each evaluation run has one intra-op thread, and two run side by side: small
+      // batches keep a run's working set near its core (65k images: 0.72 s in batches of 100
+      // against 1.18 s in batches of 1,000, BENCHMARKS.md); one tower shares each kernel among
+      // the cores, where 1,000 serves best.
+      int evalBatch = evalBatchSize > 0 ? evalBatchSize : nTowers > 1 ? 100 : 1000;
       Optional<Path> logdir = context.tensorBoardDir(tensorBoard);
       try (Session sess = context.sessions().open(graph)) {
         // Restored (or refused) before the event file exists: a refused run writes nothing.
@@ -366,7 +372,7 @@ public final class MnistCnn extends Lesson<MnistCnn.Result> {
           // In [26]: n_epochs = 10, batch_size = 50; train, then the accuracies after each epoch.
           List<EpochStats> history = new ArrayList<>();
           int steps = train.count() / batchSize;
-          BatchedEvaluator evaluator = new BatchedEvaluator(sess, evalBatchSize);
+          BatchedEvaluator evaluator = new BatchedEvaluator(sess, evalBatch);
           Random shuffle = context.seeds().random("mnist-batches");
           ProcessMeter meter = new ProcessMeter();
           try (TrainingLoop loop = trainingLoop(sess, model, batchSize, keepProb)
@@ -430,7 +436,7 @@ public final class MnistCnn extends Lesson<MnistCnn.Result> {
           // Beyond the notebook: validation accuracy and the figures.
           double validation = accuracy(evaluator, model, mnist.validation());
           List<String> figures = MnistFigures.writeAll(context::output, history, mnist, filters,
-              probabilities(sess, model, mnist.test(), evalBatchSize));
+              probabilities(sess, model, mnist.test(), evalBatch));
           EpochStats last = history.get(history.size() - 1);
           return new Result(dataUsed(mnist), !noDropout, nTowers, history, names, bias,
               last.trainAccuracy(), last.testAccuracy(), validation, checkpoint.toString(),
@@ -446,8 +452,9 @@ public final class MnistCnn extends Lesson<MnistCnn.Result> {
     if (epochs < (restore.given() ? 0 : 1)) { // 0 with --restore: restore, evaluate, export
       throw CourseException.badInput("--epochs must be >= 1 (>= 0 with --restore), got " + epochs);
     }
-    if (batchSize < 1 || evalBatchSize < 1) {
-      throw CourseException.badInput("--batch-size and --eval-batch-size must be >= 1");
+    if (batchSize < 1 || evalBatchSize < 0) {
+      throw CourseException.badInput("--batch-size must be >= 1 and --eval-batch-size >= 1 (or 0"
+          + " for the default)");
     }
     if (batchSize > 100_000 || evalBatchSize > 100_000) {
       throw CourseException.badInput("--batch-size and --eval-batch-size must be <= 100000");
