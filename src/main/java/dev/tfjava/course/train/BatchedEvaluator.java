@@ -86,7 +86,7 @@ public final class BatchedEvaluator {
 
     Batches(int rows) {
       this.rows = rows;
-      int needed = Math.max(1, (rows + batchSize - 1) / batchSize);
+      int needed = (rows + batchSize - 1) / batchSize; // no rows, no batches
       this.count = rows < IN_FLIGHT ? needed : (needed + IN_FLIGHT - 1) / IN_FLIGHT * IN_FLIGHT;
     }
 

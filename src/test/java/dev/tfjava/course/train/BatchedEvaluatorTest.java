@@ -85,6 +85,7 @@ class BatchedEvaluatorTest {
     assertArrayEquals(new float[] {2, 2, 2, 2, 1, 1}, batchSizes(6, 2));
     assertArrayEquals(new float[] {2, 2, 2, 2, 2, 2, 1}, batchSizes(7, 2)); // 2, 2, 2, 1 rows
     assertArrayEquals(new float[] {1}, batchSizes(1, 1000));
+    assertArrayEquals(new float[0], batchSizes(0, 1000)); // no rows: no run at all
   }
 
   private static float[] repeat(float value, int n) {
