@@ -110,10 +110,14 @@ class LauncherTest {
   }
 
   @Test
-  void interOpMinusOneRunsTheOpsOnTheCallingThread(@org.junit.jupiter.api.io.TempDir Path out) {
+  void interOpMinusOneReachesTheSessionsAndTheLessonRuns(
+      @org.junit.jupiter.api.io.TempDir Path out) throws java.io.IOException {
     Run run = launch("backprop", "--out", out.toString(), "--depth", "3", "--width", "4",
         "--inter-op-threads", "-1");
     assertEquals(0, run.exitCode(), run.err());
-    assertTrue(out.resolve("metrics.json").toFile().isFile(), run.err());
+    // The sessions' thread settings as metrics.json records them: -1 taken, not refused or reset.
+    var metrics = dev.tfjava.course.train.Metrics.json().readTree(
+        out.resolve("metrics.json").toFile());
+    assertEquals(-1, metrics.at("/threads/inter_op").asInt(-99), metrics.get("threads").toString());
   }
 }
