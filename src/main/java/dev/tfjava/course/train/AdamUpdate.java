@@ -60,10 +60,11 @@ public final class AdamUpdate {
     Operand<TFloat32> beta2 = tf.constant(BETA2);
     Operand<TFloat32> epsilon = tf.constant(EPSILON);
 
-    // No variable may change before every gradient is computed: gradient ops read the variables
-    // themselves (dX = dY·Wᵀ reads W), so an early ApplyAdam would race them and make training
-    // irreproducible. TF 1.x's optimizers gate the same way (gate_gradients); TF Java does not.
-    Ops gated = tf.withControlDependencies(new ArrayList<Op>(gradients.dy()));
+    // No variable may change before every gradient op that reads it has run: dX = dY·Wᵀ reads W
+    // itself, so an earlier ApplyAdam would race it and make training irreproducible. Each update
+    // waits for those readers only, as TF 1.x's default gate_gradients=GATE_OP orders them, so the
+    // large fc1 update can run while the convolutions' gradients are still being computed.
+    GradientReaders readers = GradientReaders.of(gradients);
     List<Op> updates = new ArrayList<>();
     for (int i = 0; i < variables.size(); i++) {
       Variable<TFloat32> variable = variables.get(i);
@@ -72,6 +73,7 @@ public final class AdamUpdate {
       Variable<TFloat32> m = NamedVariables.create(tf, name + "/Adam", zeros);
       Variable<TFloat32> v = NamedVariables.create(tf, name + "/Adam_1", zeros);
       Operand<TFloat32> gradient = gradients.<TFloat32>dy(i).expect(TFloat32.class);
+      Ops gated = tf.withControlDependencies(readers.of(variable));
       updates.add(gated.train.applyAdam(variable, m, v, beta1Power, beta2Power, lr, beta1, beta2,
           epsilon, gradient));
     }

@@ -10,6 +10,7 @@ import dev.tfjava.course.train.Seeds;
 import dev.tfjava.course.train.SessionFactory;
 import dev.tfjava.course.train.ThreadSettings;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -73,6 +74,7 @@ public final class StepProfile {
     boolean reluOutput = true;
     int batchSize = 0;
     boolean printNodes = false;
+    boolean printTimeline = false;
     Precision precision = Precision.FP32;
     for (int i = 1; i < args.length; i++) {
       switch (args[i]) {
@@ -87,6 +89,7 @@ public final class StepProfile {
         case "--relu-input" -> reluOutput = false;
         case "--batch" -> batchSize = Integer.parseInt(args[++i]);
         case "--nodes" -> printNodes = true;
+        case "--timeline" -> printTimeline = true;
         case "--towers" -> towers = Integer.parseInt(args[++i]);
         case "--precision" -> precision = Precision.valueOf(args[++i].toUpperCase(Locale.ROOT));
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
@@ -138,6 +141,10 @@ public final class StepProfile {
           if (printNodes) {
             trace.partition().forEach(n -> System.out.println(
                 n.getOp() + " " + n.getName() + " <- " + String.join(", ", n.getInputList())));
+          }
+          if (printTimeline) {
+            System.out.println("last traced step, kernels by start (µs from the first; thread):");
+            trace.timeline().forEach(System.out::println);
           }
         } finally {
           tensors.forEach(TFloat32::close);
@@ -217,7 +224,7 @@ public final class StepProfile {
 
   /** Per op type: [kernel µs summed over the traced steps, kernels run]; plus partition graph. */
   private record Trace(Map<String, double[]> byType, Map<String, Integer> partitionOps,
-      List<NodeDef> partition, int tracedSteps, double wallMsPerTracedStep) {}
+      List<NodeDef> partition, int tracedSteps, double wallMsPerTracedStep, List<String> timeline) {}
 
   private static Trace trace(Session session, Workload work, List<TFloat32> tensors, int steps) {
     RunOptions options = RunOptions.newBuilder().setTraceLevel(RunOptions.TraceLevel.FULL_TRACE)
@@ -225,6 +232,7 @@ public final class StepProfile {
     Map<String, double[]> byType = new TreeMap<>();
     Map<String, Integer> partitionOps = new TreeMap<>();
     List<NodeDef> partitionNodes = new ArrayList<>();
+    List<String> timeline = new ArrayList<>();
     long start = System.nanoTime();
     for (int s = 0; s < steps; s++) {
       try (Result result = step(session, work, tensors, options)) {
@@ -239,7 +247,9 @@ public final class StepProfile {
             }
           }
         }
+        List<NodeExecStats> kernels = new ArrayList<>();
         for (DeviceStepStats device : metadata.getStepStats().getDevStatsList()) {
+          kernels.addAll(device.getNodeStatsList());
           for (NodeExecStats node : device.getNodeStatsList()) {
             String name = node.getNodeName().split(":")[0];
             String type = typeOf.getOrDefault(name, "?" + name);
@@ -248,9 +258,25 @@ public final class StepProfile {
             acc[1] += 1;
           }
         }
+        if (s == steps - 1) {
+          timeline.addAll(timeline(kernels, typeOf));
+        }
       }
     }
-    return new Trace(byType, partitionOps, partitionNodes, steps, (System.nanoTime() - start) / 1e6 / steps);
+    return new Trace(byType, partitionOps, partitionNodes, steps,
+        (System.nanoTime() - start) / 1e6 / steps, timeline);
+  }
+
+  /** One line per kernel of a step: start and end from the step's first kernel, thread, op. */
+  private static List<String> timeline(List<NodeExecStats> kernels, Map<String, String> typeOf) {
+    long first = kernels.stream().mapToLong(NodeExecStats::getAllStartMicros).min().orElse(0);
+    return kernels.stream()
+        .sorted(Comparator.comparingLong(k -> k.getAllStartMicros() + k.getOpStartRelMicros()))
+        .map(k -> String.format("%7d %7d  t%-6d %-30s %s",
+            k.getAllStartMicros() + k.getOpStartRelMicros() - first,
+            k.getAllStartMicros() + k.getOpEndRelMicros() - first, k.getThreadId(),
+            typeOf.getOrDefault(k.getNodeName().split(":")[0], "?"), k.getNodeName()))
+        .toList();
   }
 
   private static void report(String model, int nodes, double msPerStep, int steps, Trace trace) {
