@@ -11,12 +11,12 @@ import dev.tfjava.course.export.Checkpoints;
 import dev.tfjava.course.export.RestoreOption;
 import dev.tfjava.course.export.SavedModels;
 import dev.tfjava.course.nn.Activation;
-import dev.tfjava.course.nn.BatchTowers;
 import dev.tfjava.course.nn.Conv2d;
 import dev.tfjava.course.nn.ConvReluPool;
 import dev.tfjava.course.nn.Dense;
-import dev.tfjava.course.nn.ModelVariables;
 import dev.tfjava.course.nn.Dropout;
+import dev.tfjava.course.nn.ModelVariables;
+import dev.tfjava.course.nn.RowBands;
 import dev.tfjava.course.tensorboard.TensorBoardOptions;
 import dev.tfjava.course.tensorboard.TrainingSummaries;
 import dev.tfjava.course.train.AdamUpdate;
@@ -66,8 +66,9 @@ import picocli.CommandLine.Option;
  * {@code --no-dropout} rebuilds the notebook's graph for comparison.
  *
  * <p>On a CPU with two or more cores each training batch runs as two towers side by side
- * ({@code --towers}, {@link BatchTowers}): the same loss, gradient and update as the notebook's
- * single pass, each core with a kernel of its own.
+ * ({@code --towers}, {@link RowBands}): the top and bottom halves of every image convolved,
+ * pooled and multiplied by their halves of fc1's kernel, each core with kernels of its own; the
+ * same loss, gradient and update as the notebook's single pass.
  */
 @Command(name = "mnist-cnn", mixinStandardHelpOptions = true,
     description = "Unit 2: a CNN with dropout on MNIST; checkpoint, SavedModel, figures.")
@@ -84,6 +85,8 @@ public final class MnistCnn extends Lesson<MnistCnn.Result> {
   static final String CONV1_PAD = "SAME";
   static final int POOL2_FMAPS = CONV1_FMAPS;
   static final int N_FC1 = 64;
+  /** Rows after the 2×2 pooling: what a tower's band of rows must divide (--towers). */
+  static final int POOLED_ROWS = HEIGHT / 2;
   static final int N_OUTPUTS = 10;
 
   /** The SavedModel's and the checkpoint's folder name. */
@@ -128,9 +131,10 @@ public final class MnistCnn extends Lesson<MnistCnn.Result> {
   int evalBatchSize;
 
   @Option(names = "--towers", defaultValue = "0", paramLabel = "N",
-      description = "Cut each training batch into N parts trained side by side, one per inter-op"
-          + " thread; the gradient is the whole batch's (default: 2 on a CPU with 2 or more cores,"
-          + " else 1; 1 = the notebook's graph as written).")
+      description = "Train the convolution, pooling and fc1 in N bands of image rows side by side,"
+          + " one per inter-op thread: 1, 2, 7 or 14 (dividing the 14 pooled rows); the gradient"
+          + " is the same (default: 2 on a CPU with 2 or more cores, else 1; 1 = the notebook's"
+          + " graph as written).")
   int towers;
 
   @Option(names = "--precision", defaultValue = "fp32", paramLabel = "fp32|bf16",
@@ -169,12 +173,12 @@ public final class MnistCnn extends Lesson<MnistCnn.Result> {
   /** --towers, or its default. */
   int towers() {
     return towers > 0 ? towers : defaultTowers(options.device() != Device.GPU,
-        Runtime.getRuntime().availableProcessors(), batchSize);
+        Runtime.getRuntime().availableProcessors());
   }
 
   /** The default tower count: 2 on the CPU of a machine with 2 or more cores, else 1. */
-  public static int defaultTowers(boolean cpu, int cores, int batchSize) {
-    return cpu && cores >= 2 && batchSize >= 2 ? 2 : 1;
+  public static int defaultTowers(boolean cpu, int cores) {
+    return cpu && cores >= 2 ? 2 : 1;
   }
 
   /**
@@ -214,10 +218,10 @@ public final class MnistCnn extends Lesson<MnistCnn.Result> {
   }
 
   /**
-   * The graph with its training pass cut into {@code towers} parts of the batch
-   * ({@link BatchTowers}); the training op then needs batches of at least {@code towers} images.
-   * The loss, its gradient and the update are the whole batch's, as with one tower; the
-   * inference pass (evaluation, serving) is the same.
+   * The graph with its training pass's convolution, pooling and fc1 cut into {@code towers}
+   * bands of image rows ({@link RowBands}; {@code towers} divides the 14 pooled rows). The loss,
+   * its gradient and the update are the same as with one tower; the inference pass (evaluation,
+   * serving) is the same graph.
    */
   public static Model buildGraph(Ops tf, Seeds seeds, boolean applyDropout, int towers) {
     Ops inputs = tf.withSubScope("Inputs");
@@ -240,24 +244,30 @@ public final class MnistCnn extends Lesson<MnistCnn.Result> {
     // variables and values (nn/ConvReluPool): pooling first for training, whose backward pass is
     // cheaper that way, and in the notebook's order for inference, whose forward pass then runs
     // as one fused kernel.
-    // The training pass's convolution, pooling and fc1 run per tower (nn/BatchTowers: the batch's
-    // parts side by side on the cores); one tower is the notebook's graph as it was.
+    // The training pass's convolution, pooling and fc1 run per tower (nn/RowBands: bands of
+    // every image's rows side by side on the cores); one tower is the notebook's graph as it was.
     Ops pool2Scope = tf.withSubScope("pool2");
-    List<Operand<TFloat32>> pool2s = new ArrayList<>();
-    for (Operand<TFloat32> part : BatchTowers.split(tf, xReshaped, towers)) {
-      pool2s.add(ConvReluPool.training(conv1Scope, pool2Scope, conv1Layer, part, 2, 2, "VALID"));
+    Ops fc1Scope = tf.withSubScope("fc1");
+    Dense fc1Layer = Dense.create(vars, "fc1", POOL2_FMAPS * 14 * 14, N_FC1);
+    Operand<TFloat32> fc1;
+    if (towers == 1) {
+      fc1 = fc1(fc1Scope, fc1Layer, ConvReluPool.training(conv1Scope, pool2Scope, conv1Layer,
+          xReshaped, 2, 2, "VALID"));
+    } else {
+      // Each band's pooled rows are a contiguous block of fc1's flattened input (NHWC flattens
+      // row by row), so fc1 is the sum of the bands' products with their rows of its kernel.
+      Conv2d bandConv = conv1Layer.withPadding("VALID");
+      List<Operand<TFloat32>> pooledBands = new ArrayList<>();
+      for (Operand<TFloat32> band : RowBands.split(conv1Scope, xReshaped, towers, CONV1_KSIZE)) {
+        Operand<TFloat32> pool2 = ConvReluPool.training(conv1Scope, pool2Scope, bandConv, band,
+            2, 2, "VALID");
+        pooledBands.add(fc1Scope.reshape(pool2,
+            fc1Scope.constant(new long[] {-1, POOL2_FMAPS * 14 * 14 / towers})));
+      }
+      fc1 = Activation.RELU.apply(fc1Scope, fc1Layer.applyToRowBlocks(fc1Scope, pooledBands));
     }
     Operand<TFloat32> pool2Inference = ConvReluPool.inference(conv1Scope, pool2Scope, conv1Layer,
         xReshaped, 2, 2, "VALID");
-
-    Ops fc1Scope = tf.withSubScope("fc1");
-    Dense fc1Layer = Dense.create(vars, "fc1", POOL2_FMAPS * 14 * 14, N_FC1);
-    List<Operand<TFloat32>> towerFc1s = new ArrayList<>();
-    pool2s.forEach(pool2 -> towerFc1s.add(fc1(fc1Scope, fc1Layer, pool2)));
-    // The towers re-join at fc1 ([batch, 64]): the dropout draws one mask for the whole batch, as
-    // with one tower.
-    Operand<TFloat32> fc1 = towers == 1 ? towerFc1s.get(0)
-        : fc1Scope.concat(towerFc1s, fc1Scope.constant(0));
 
     Ops dropoutScope = tf.withSubScope("dropout");
     Operand<TFloat32> fc11 = Dropout.apply(dropoutScope, fc1, keepProb, seeds);
@@ -350,8 +360,8 @@ public final class MnistCnn extends Lesson<MnistCnn.Result> {
       // Towers share out a CPU's cores; a GPU runs one batch at a time anyway.
       int nTowers = towers == 0 && context.sessions().device() == Device.GPU ? 1 : towers();
       if (nTowers > 1) {
-        out.printf("Training: %d towers of %d images per batch of %d, side by side (--towers)%n",
-            nTowers, batchSize / nTowers, batchSize);
+        out.printf("Training: %d towers of %d image rows each, side by side (--towers)%n",
+            nTowers, HEIGHT / nTowers);
       }
       Model model = buildGraph(context.sessions().ops(graph), context.seeds(), !noDropout,
           nTowers);
@@ -459,9 +469,9 @@ public final class MnistCnn extends Lesson<MnistCnn.Result> {
     if (batchSize > 100_000 || evalBatchSize > 100_000) {
       throw CourseException.badInput("--batch-size and --eval-batch-size must be <= 100000");
     }
-    if (towers < 0 || towers > 64 || towers > batchSize) {
-      throw CourseException.badInput("--towers must be between 1 and 64 and at most --batch-size ("
-          + batchSize + "), or 0 for the default; got " + towers);
+    if (towers < 0 || towers > POOLED_ROWS || (towers > 0 && POOLED_ROWS % towers != 0)) {
+      throw CourseException.badInput("--towers must divide the " + POOLED_ROWS + " pooled rows"
+          + " (1, 2, 7 or 14), or be 0 for the default; got " + towers);
     }
     if (!(keepProb > 0 && keepProb <= 1)) {
       throw CourseException.badInput("--keep-prob must be in (0, 1], got " + keepProb);

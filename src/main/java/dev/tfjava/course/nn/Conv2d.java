@@ -42,6 +42,11 @@ public final class Conv2d {
     return tf.nn.conv2d(x, weights.kernel(), List.of(1L, stride, stride, 1L), padding);
   }
 
+  /** The same layer (same variables) with another padding, e.g. {@code VALID} on padded bands. */
+  public Conv2d withPadding(String padding) {
+    return new Conv2d(weights, stride, padding);
+  }
+
   public LayerWeights weights() {
     return weights;
   }

@@ -1,5 +1,7 @@
 package dev.tfjava.course.nn;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
@@ -25,6 +27,22 @@ public final class Dense {
   /** {@code x·kernel + bias}, built in {@code tf}'s scope; x is [batch, inputs]. */
   public Operand<TFloat32> apply(Ops tf, Operand<TFloat32> x) {
     return tf.nn.biasAdd(tf.linalg.matMul(x, weights.kernel()), weights.bias());
+  }
+
+  /**
+   * The same as {@link #apply} of the row-wise concatenation of {@code blocks}' columns: each
+   * block [batch, inputs / n] times its own rows of the kernel, the n products summed, then the
+   * bias. The kernel's row blocks are views of the variable (TensorFlow splits along the first
+   * axis without copying), so each product reads only its part of it.
+   */
+  public Operand<TFloat32> applyToRowBlocks(Ops tf, List<Operand<TFloat32>> blocks) {
+    List<Operand<TFloat32>> kernelRows = new ArrayList<>(tf.split(tf.constant(0),
+        weights.kernel(), (long) blocks.size()).output());
+    List<Operand<TFloat32>> products = new ArrayList<>();
+    for (int i = 0; i < blocks.size(); i++) {
+      products.add(tf.linalg.matMul(blocks.get(i), kernelRows.get(i)));
+    }
+    return tf.nn.biasAdd(tf.math.addN(products), weights.bias());
   }
 
   public LayerWeights weights() {

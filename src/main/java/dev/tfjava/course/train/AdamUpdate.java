@@ -73,7 +73,7 @@ public final class AdamUpdate {
       Variable<TFloat32> m = NamedVariables.create(tf, name + "/Adam", zeros);
       Variable<TFloat32> v = NamedVariables.create(tf, name + "/Adam_1", zeros);
       Operand<TFloat32> gradient = gradients.<TFloat32>dy(i).expect(TFloat32.class);
-      Ops gated = tf.withControlDependencies(readers.of(variable));
+      Ops gated = tf.withControlDependencies(readers.toWaitFor(variable, gradient));
       updates.add(gated.train.applyAdam(variable, m, v, beta1Power, beta2Power, lr, beta1, beta2,
           epsilon, gradient));
     }

@@ -52,7 +52,7 @@ class LauncherTest {
       "mnist-cnn --batch-size 999999999 | --batch-size",
       "mnist-cnn --dataset cifar        | cifar",
       "mnist-cnn --towers 65            | --towers",
-      "mnist-cnn --batch-size 4 --towers 5 | --towers",
+      "mnist-cnn --towers 3             | --towers",
       "backprop --out /proc/no/such     | --out",
       "lstm --models /proc/no/such      | --models",
       "lstm --checkpoints /dev/null/x   | --checkpoints",

@@ -94,7 +94,7 @@ class MnistCnnCliTest {
     assertEquals("fp32", metrics.get("precision").asText());
     // The default towers and the threads that go with them (2 towers and 1/2 on 2 cores).
     int cores = Runtime.getRuntime().availableProcessors();
-    int towers = MnistCnn.defaultTowers(true, cores, 50);
+    int towers = MnistCnn.defaultTowers(true, cores);
     assertEquals(towers, metrics.get("towers").asInt());
     assertEquals(MnistCnn.threadsFor(towers, cores).interOp(),
         metrics.at("/threads/inter_op").asInt(), metrics.get("threads").toString());

@@ -97,15 +97,16 @@ class MnistCnnTrainingTest {
     // Multi-threaded session, dropout on: same seed, same batches → bit-identical weights (this
     // failed while the Adam updates could race the gradient ops that read the same variables).
     assertArrayEquals(oneEpochFc1Kernel(1), oneEpochFc1Kernel(1));
-    // Two towers run side by side on two inter-op threads; their gradients meet in one sum.
+    // Two towers run side by side on two inter-op threads, each on half of every image's rows.
     assertArrayEquals(oneEpochFc1Kernel(2), oneEpochFc1Kernel(2));
   }
 
   @Test
   void twoTowersTrainAsTheWholeBatchDoes() {
-    // Same seed, same batches, same dropout masks (one mask over the re-joined fc1): the two
-    // towers' summed gradient is the whole batch's, so after 36 Adam steps the weights agree to
-    // float rounding (the sums run in another order), far below one step's size (lr 0.001).
+    // Same seed, same batches, same dropout masks: fc1 as the sum of the two bands' products with
+    // their halves of its kernel is the whole product, and so are the gradients, so after 36 Adam
+    // steps the weights agree to float rounding (the sums run in another order), far below one
+    // step's size (lr 0.001).
     float[] one = oneEpochFc1Kernel(1);
     float[] two = oneEpochFc1Kernel(2);
     double maxDiff = 0;

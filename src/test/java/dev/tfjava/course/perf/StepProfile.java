@@ -98,7 +98,7 @@ public final class StepProfile {
     // The lessons' defaults: MnistCnn's towers (training only) and threads, SequenceLesson's 1/1.
     // (cnn-eval: the lesson's session, whose threads follow its training towers, runs batches of
     // the inference pass, which has no towers.)
-    int lessonTowers = towers > 0 ? towers : MnistCnn.defaultTowers(true, cores, 50);
+    int lessonTowers = towers > 0 ? towers : MnistCnn.defaultTowers(true, cores);
     towers = model.equals("cnn") ? lessonTowers : 1;
     ThreadSettings defaults = cnn ? MnistCnn.threadsFor(lessonTowers, cores)
         : new ThreadSettings(1, 1);

@@ -19,8 +19,9 @@ import org.tensorflow.types.TFloat32;
 
 /**
  * Which ops an update of a variable must wait for, on y = (x·W1)·W2: W2 is read by its forward
- * product and by the gradient's dH = dY·W2ᵀ (which W1's gradient needs); W1 only by its forward
- * product, since nothing needs the gradient with respect to the constant x.
+ * product, which its own gradient depends on anyway, and by the gradient's dH = dY·W2ᵀ, which
+ * W1's gradient needs and W2's does not; W1 only by its forward product, since nothing needs the
+ * gradient with respect to the constant x.
  */
 class GradientReadersTest {
 
@@ -38,19 +39,47 @@ class GradientReadersTest {
       Gradients gradients = tf.gradients(loss, List.of(w1, w2));
 
       GradientReaders readers = GradientReaders.of(gradients);
-      Set<String> w2Readers = names(readers.of(w2));
-      Set<String> w1Readers = names(readers.of(w1));
+      Set<String> w1Readers = names(readers.toWaitFor(w1, gradients.dy(0)));
+      Set<String> w2Readers = names(readers.toWaitFor(w2, gradients.dy(1)));
 
-      assertEquals(Set.of("h"), w1Readers);
-      assertEquals(2, w2Readers.size(), w2Readers.toString());
-      assertTrue(w2Readers.contains("y"), w2Readers.toString());
-      GraphOperation backward = graph.operation(w2Readers.stream()
-          .filter(name -> !name.equals("y")).findFirst().orElseThrow());
+      assertEquals(Set.of(), w1Readers);
+      assertEquals(1, w2Readers.size(), w2Readers.toString());
+      GraphOperation backward = graph.operation(w2Readers.iterator().next());
       assertEquals("MatMul", backward.type());
       // dH = dY·W2ᵀ: its product feeds W1's gradient, so W2 must not change before it has run.
       assertTrue(ancestorNames(gradients.dy(0)).contains(backward.name()));
-      // ... while W1's own weight gradient (xᵀ·dH), which does not read W2, is not waited for.
-      assertFalse(w2Readers.contains(gradients.dy(0).op().name()));
+      assertFalse(ancestorNames(gradients.dy(1)).contains(backward.name()));
+      // The forward products get no control edge: their gradients depend on them already.
+      assertFalse(w2Readers.contains("y"));
+    }
+  }
+
+  @Test
+  void readersThroughASplitOfTheVariableAreWaitedFor() {
+    try (Graph graph = new Graph()) {
+      Ops tf = Ops.create(graph);
+      // y = x₁·W[0:2] + x₂·W[2:4]: the parts are views of W, so the gradient's products
+      // dX₁ = dY·W[0:2]ᵀ and dX₂ = dY·W[2:4]ᵀ read W's own buffer.
+      Variable<TFloat32> w = NamedVariables.create(tf, "w",
+          tf.constant(new float[][] {{1, 2}, {3, 4}, {5, 6}, {7, 8}}));
+      Variable<TFloat32> x = NamedVariables.create(tf, "x",
+          tf.constant(new float[][] {{1, 0, 2, -1}}));
+      List<Operand<TFloat32>> parts = new java.util.ArrayList<>(
+          tf.split(tf.constant(0), w, 2L).output());
+      List<Operand<TFloat32>> columns = new java.util.ArrayList<>(
+          tf.split(tf.constant(1), x, 2L).output());
+      Operand<TFloat32> y = tf.math.add(tf.linalg.matMul(columns.get(0), parts.get(0)),
+          tf.linalg.matMul(columns.get(1), parts.get(1)));
+      Operand<TFloat32> loss = tf.sum(tf.math.square(y), tf.constant(new int[] {0, 1}));
+      Gradients gradients = tf.gradients(loss, List.of(w, x));
+
+      List<Op> wReaders = GradientReaders.of(gradients).toWaitFor(w, gradients.dy(0));
+      // The two backward products that feed x's gradient, each reading its part of W.
+      assertEquals(2, wReaders.size(), names(wReaders).toString());
+      for (Op reader : wReaders) {
+        assertEquals("MatMul", reader.op().type());
+        assertTrue(ancestorNames(gradients.dy(1)).contains(reader.op().name()));
+      }
     }
   }
 
