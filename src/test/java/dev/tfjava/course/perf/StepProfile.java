@@ -58,7 +58,7 @@ public final class StepProfile {
   private StepProfile() {}
 
   /** The graph's feeds and its step target/fetch. */
-  private record Workload(Map<Operand<TFloat32>, float[]> feeds, Map<Operand<TFloat32>, Shape> shapes,
+  record Workload(Map<Operand<TFloat32>, float[]> feeds, Map<Operand<TFloat32>, Shape> shapes,
       Op target, Operand<TFloat32> fetch) {}
 
   public static void main(String[] args) {
@@ -153,7 +153,7 @@ public final class StepProfile {
     }
   }
 
-  private static Workload build(String model, Ops tf, Seeds seeds, int batchSize, int towers) {
+  static Workload build(String model, Ops tf, Seeds seeds, int batchSize, int towers) {
     Random random = new Random(1);
     Map<Operand<TFloat32>, float[]> feeds = new HashMap<>();
     Map<Operand<TFloat32>, Shape> shapes = new HashMap<>();
@@ -205,7 +205,7 @@ public final class StepProfile {
     }
   }
 
-  private static Result step(Session session, Workload work, List<TFloat32> tensors,
+  static Result step(Session session, Workload work, List<TFloat32> tensors,
       RunOptions options) {
     Session.Runner runner = session.runner();
     int i = 0;
