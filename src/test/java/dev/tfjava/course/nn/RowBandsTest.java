@@ -52,8 +52,7 @@ class RowBandsTest {
   void eachBandHasItsRowsAndTheRowsItsKernelReaches() {
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
-      Operand<TFloat32> images = tf.placeholder(TFloat32.class,
-          Placeholder.shape(Shape.of(-1, H, W, C)));
+      Operand<TFloat32> images = images(tf, H);
       List<Operand<TFloat32>> bands = RowBands.split(tf, images, 3, 3);
       assertEquals(3, bands.size());
       // 6 rows in 3 bands of 2, each with one row above and below; 1 zero column each side.
@@ -65,15 +64,18 @@ class RowBandsTest {
   void refusesWhatItCannotCutExactly() {
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
-      Operand<TFloat32> images = tf.placeholder(TFloat32.class,
-          Placeholder.shape(Shape.of(-1, H, W, C)));
+      Operand<TFloat32> images = images(tf, H);
       assertThrows(IllegalArgumentException.class, () -> RowBands.split(tf, images, 4, 3));
       assertThrows(IllegalArgumentException.class, () -> RowBands.split(tf, images, 0, 3));
       assertThrows(IllegalArgumentException.class, () -> RowBands.split(tf, images, 2, 2));
-      Operand<TFloat32> unknownHeight = tf.placeholder(TFloat32.class,
-          Placeholder.shape(Shape.of(-1, -1, W, C)));
+      Operand<TFloat32> unknownHeight = images(tf, -1);
       assertThrows(IllegalArgumentException.class, () -> RowBands.split(tf, unknownHeight, 2, 3));
     }
+  }
+
+  /** A batch of images of {@code height} rows (-1: unknown), W columns and C channels. */
+  private static Operand<TFloat32> images(Ops tf, long height) {
+    return tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, height, W, C)));
   }
 
   private static float[] bandedConvolution(float[] images, float[] kernel, int bands) {

@@ -10,11 +10,8 @@ import dev.tfjava.course.train.ThreadSettings;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import org.tensorflow.Graph;
-import org.tensorflow.Operand;
 import org.tensorflow.Session;
-import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
 import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.types.TFloat32;
@@ -101,12 +98,7 @@ public final class StepCompare {
     ConfigProto config = new SessionFactory(Device.CPU, threads, false, Precision.FP32).config()
         .toBuilder().setUsePerSessionThreads(true).build();
     Session session = new Session(graph, config);
-    List<TFloat32> tensors = new ArrayList<>();
-    for (Map.Entry<Operand<TFloat32>, float[]> feed : work.feeds().entrySet()) {
-      tensors.add(TFloat32.tensorOf(work.shapes().get(feed.getKey()),
-          DataBuffers.of(feed.getValue(), true, false)));
-    }
-    return new Arm(label, graph, session, work, tensors, new ArrayList<>());
+    return new Arm(label, graph, session, work, work.newTensors(), new ArrayList<>());
   }
 
   private static void report(String model, int rounds, int steps, List<Arm> arms) {

@@ -43,23 +43,41 @@ import org.tensorflow.types.TFloat32;
  * same for Python TensorFlow.
  *
  * <pre>StepProfile cnn|cnn-eval|rnn|lstm|gru [--steps N] [--trace N] [--threads I/J] [--jit]
- *     [--relu-input] [--batch N] [--nodes] [--towers N]
+ *     [--relu-input] [--batch N] [--nodes] [--timeline] [--towers N]
  *     [--precision fp32|bf16]</pre>
  *
  * <p>It profiles what the lessons run: their ReLU gradients rewired to read the ReLU outputs
  * ({@code SessionFactory.open}; {@code --relu-input} keeps TensorFlow's C++ gradient, which
- * blocks the MatMul+BiasAdd+Relu fusion) and their thread settings (0/1 for the CNN, 1/1 for the
- * cells) unless {@code --threads} says otherwise.
+ * blocks the MatMul+BiasAdd+Relu fusion), the CNN's default towers, and their thread settings
+ * ({@code MnistCnn.threadsFor} for the CNN, 1/1 for the cells) unless {@code --towers} and
+ * {@code --threads} say otherwise.
  *
  * <p>{@code --nodes} also prints every node left after Grappler with its inputs (which op fused
- * what, which kernel reads which).
+ * what, which kernel reads which); {@code --timeline} every kernel of the last traced step with
+ * its start and end, in start order (tracing slows each kernel, so read the order, not the gaps).
  */
 public final class StepProfile {
   private StepProfile() {}
 
   /** The graph's feeds and its step target/fetch. */
   record Workload(Map<Operand<TFloat32>, float[]> feeds, Map<Operand<TFloat32>, Shape> shapes,
-      Op target, Operand<TFloat32> fetch) {}
+      Op target, Operand<TFloat32> fetch) {
+
+    /** The feeds' values as tensors, in the order {@link #step} feeds them; the caller closes them. */
+    List<TFloat32> newTensors() {
+      List<TFloat32> tensors = new ArrayList<>();
+      try {
+        for (var feed : feeds.entrySet()) {
+          tensors.add(TFloat32.tensorOf(shapes.get(feed.getKey()),
+              DataBuffers.of(feed.getValue(), true, false)));
+        }
+      } catch (RuntimeException e) {
+        tensors.forEach(TFloat32::close);
+        throw e;
+      }
+      return tensors;
+    }
+  }
 
   public static void main(String[] args) {
     String model = args[0];
@@ -122,12 +140,8 @@ public final class StepProfile {
         nodes++;
       }
       try (Session session = new Session(graph, config.build())) {
-        List<TFloat32> tensors = new ArrayList<>();
+        List<TFloat32> tensors = work.newTensors();
         try {
-          for (var feed : work.feeds().entrySet()) {
-            tensors.add(TFloat32.tensorOf(work.shapes().get(feed.getKey()),
-                DataBuffers.of(feed.getValue(), true, false)));
-          }
           for (int i = 0; i < 20; i++) {
             step(session, work, tensors, null).close();
           }
@@ -143,7 +157,7 @@ public final class StepProfile {
                 n.getOp() + " " + n.getName() + " <- " + String.join(", ", n.getInputList())));
           }
           if (printTimeline) {
-            System.out.println("last traced step, kernels by start (µs from the first; thread):");
+            System.out.println("last traced step, kernels by start (start and end in µs from the first):");
             trace.timeline().forEach(System.out::println);
           }
         } finally {
@@ -267,14 +281,17 @@ public final class StepProfile {
         (System.nanoTime() - start) / 1e6 / steps, timeline);
   }
 
-  /** One line per kernel of a step: start and end from the step's first kernel, thread, op. */
+  /**
+   * One line per kernel of a step: start and end from the step's first kernel, op type, node (the
+   * step stats carry no thread).
+   */
   private static List<String> timeline(List<NodeExecStats> kernels, Map<String, String> typeOf) {
     long first = kernels.stream().mapToLong(NodeExecStats::getAllStartMicros).min().orElse(0);
     return kernels.stream()
         .sorted(Comparator.comparingLong(k -> k.getAllStartMicros() + k.getOpStartRelMicros()))
-        .map(k -> String.format("%7d %7d  t%-6d %-30s %s",
+        .map(k -> String.format("%7d %7d  %-30s %s",
             k.getAllStartMicros() + k.getOpStartRelMicros() - first,
-            k.getAllStartMicros() + k.getOpEndRelMicros() - first, k.getThreadId(),
+            k.getAllStartMicros() + k.getOpEndRelMicros() - first,
             typeOf.getOrDefault(k.getNodeName().split(":")[0], "?"), k.getNodeName()))
         .toList();
   }
